@@ -1,0 +1,130 @@
+/**
+ * The analysis core: tree + text + settings → findings. One query captures every node type that the
+ * facts and the enabled rules need; facts are built once, then each capture is dispatched to the rules
+ * that visit its type. Nothing here knows about LSP.
+ */
+import { Query, type Node, type Tree } from 'web-tree-sitter';
+import { getLanguage } from './parse/parser';
+import { lineStarts, positionAt, type Range } from './parse/document';
+import { Facts, FACT_NODE_TYPES } from './resolve/facts';
+import { ALL_RULES } from './rules/index';
+import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
+import { isRuleEnabled, severityFor, type Settings } from './config/settings';
+import { suppressedCodes } from './suppress';
+
+const queryCache = new Map<string, Query>();
+
+function queryFor(types: string[]): Query {
+  const key = types.join(',');
+  let q = queryCache.get(key);
+  if (!q) {
+    q = new Query(getLanguage(), types.map((t) => `(${t}) @${t}`).join('\n'));
+    queryCache.set(key, q);
+  }
+  return q;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  facts: Facts;
+}
+
+export function enabledRules(settings: Settings, rules: Rule[] = ALL_RULES): Rule[] {
+  return rules.filter((r) => isRuleEnabled(r.meta.code, r.meta.enabledByDefault !== false, settings));
+}
+
+export function analyzeTree(tree: Tree, source: string, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
+  const active = enabledRules(settings, rules);
+  const starts = lineStarts(source);
+  const facts = new Facts(tree.rootNode, source);
+  const findings: Finding[] = [];
+  const toRange = (node: Node): Range => ({
+    start: { line: node.startPosition.row, character: node.startPosition.column },
+    end: { line: node.endPosition.row, character: node.endPosition.column },
+  });
+
+  const visitors: Array<{ rule: Rule; visitor: Visitor }> = [];
+  for (const rule of active) {
+    const severity = severityFor(rule.meta.code, rule.meta.defaultSeverity, settings);
+    const ctx: RuleContext = {
+      facts,
+      source,
+      range: toRange,
+      report(target, message, fix?: Fix) {
+        const range = 'startIndex' in (target as object) ? toRange(target as Node) : (target as Range);
+        findings.push({ code: rule.meta.code, message, range, severity, fix });
+      },
+      nameFor: (qualified, preferred) => nameFor(facts, starts, qualified, preferred),
+    };
+    visitors.push({ rule, visitor: rule.create(ctx) });
+  }
+
+  const types = new Set(FACT_NODE_TYPES);
+  for (const { visitor } of visitors) for (const k of Object.keys(visitor)) if (k !== 'exit') types.add(k);
+  const captures = queryFor([...types].sort()).captures(tree.rootNode);
+  facts.build(captures);
+
+  const byType = new Map<string, Array<(n: Node) => void>>();
+  for (const { visitor } of visitors) {
+    for (const [k, fn] of Object.entries(visitor)) {
+      if (k === 'exit' || !fn) continue;
+      const list = byType.get(k) ?? [];
+      list.push(fn);
+      byType.set(k, list);
+    }
+  }
+  for (const { node, name } of captures) {
+    const handlers = byType.get(name);
+    if (!handlers) continue;
+    for (const h of handlers) {
+      try { h(node); } catch (e) { /* a rule bug must never stop analysis */ reportInternal(e); }
+    }
+  }
+  for (const { visitor } of visitors) {
+    try { visitor.exit?.(); } catch (e) { reportInternal(e); }
+  }
+
+  const suppressed = suppressedCodes(source, starts);
+  const kept = findings.filter((f) => {
+    const codes = suppressed.get(f.range.start.line);
+    return !codes || !(codes.has('*') || codes.has(f.code));
+  });
+  kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  return { findings: kept, facts };
+}
+
+let internalErrors = 0;
+function reportInternal(e: unknown): void {
+  internalErrors++;
+  if (process.env.FRAMEWISE_DEBUG) console.error('Framewise rule error:', e);
+}
+export function internalErrorCount(): number { return internalErrors; }
+
+/** A name for `qualified` in this file, with the import to add when none binds it. */
+function nameFor(facts: Facts, starts: number[], qualified: string, preferred?: { module: string; alias?: string }): { text: string; edits: TextEdit[] } {
+  const existing = facts.imports.localNameFor(qualified);
+  if (existing) return { text: existing, edits: [] };
+  const module = preferred?.module ?? qualified.split('.')[0];
+  let alias = preferred?.alias ?? module.split('.').pop()!;
+  // Never clash with an existing binding of another meaning.
+  while (facts.imports.isBound(alias) || facts.functionsByName.has(alias)) alias = `${alias}_`;
+  const importText = preferred?.alias || module.includes('.') ? `import ${module} as ${alias}\n` : `import ${module}\n`;
+  const text = alias + qualified.slice(module.length);
+  const line = facts.imports.insertLine > 0 ? facts.imports.insertLine : firstCodeLine(facts, starts);
+  const pos = { line, character: 0 };
+  return { text, edits: [{ range: { start: pos, end: pos }, newText: importText }] };
+}
+
+/** After a module docstring and `from __future__` imports. */
+function firstCodeLine(facts: Facts, _starts: number[]): number {
+  let line = 0;
+  for (const child of facts.root.namedChildren) {
+    if (!child) continue;
+    const isDocstring = child.type === 'expression_statement' && child.namedChildren[0]?.type === 'string';
+    if (child.type === 'comment' || isDocstring || child.type === 'future_import_statement') line = child.endPosition.row + 1;
+    else break;
+  }
+  return line;
+}
+
+export { positionAt };

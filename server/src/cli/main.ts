@@ -1,0 +1,137 @@
+/**
+ * `framewise` command line: the same analysis as the editor, for CI.
+ *   framewise check PATH… [--format text|json|sarif] [--select CODES] [--ignore CODES]
+ *   framewise rules [CODE]
+ * Exit codes: 0 clean, 1 findings, 2 usage or configuration error.
+ */
+import * as fs from 'node:fs';
+import { initParser } from '../parse/parser';
+import { analyzeTextSync } from '../engine';
+import { ALL_RULES, ruleByCode } from '../rules/index';
+import { collectPythonFiles } from './files';
+import { formatJson, formatSarif, formatText, type FileResult } from './formats';
+import { docPath, docUrl } from '../rules/docs';
+import type { Settings } from '../config/settings';
+import { VERSION } from '../version';
+
+export class UsageError extends Error {}
+
+export interface CliIO { out: (s: string) => void; err: (s: string) => void; cwd: string }
+
+const USAGE = `Usage:
+  framewise check [PATH…] [--format text|json|sarif] [--select CODES] [--ignore CODES]
+  framewise rules [CODE]
+  framewise --version
+
+check: analyse Python files (default PATH: samples/ if present, else .). Exit 0 clean, 1 findings, 2 usage error.
+CODES: comma-separated rule codes or prefixes (JAX, PT1, TF002, ALL).`;
+
+export interface ParsedArgs { command: string; positional: string[]; flags: Map<string, string> }
+
+export function parseArgs(argv: string[], valued: string[]): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      if (valued.includes(name)) {
+        const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+        if (v === undefined) throw new UsageError(`--${name} needs a value`);
+        flags.set(name, v);
+      } else if (['help', 'version', 'stdio', 'no-config'].includes(name)) {
+        flags.set(name, 'true');
+      } else {
+        throw new UsageError(`unknown option --${name}`);
+      }
+    } else if (a === '-h') flags.set('help', 'true');
+    else positional.push(a);
+  }
+  return { command: positional.shift() ?? '', positional, flags };
+}
+
+function codes(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const list = v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  for (const c of list) {
+    if (c !== 'ALL' && !ALL_RULES.some((r) => r.meta.code.startsWith(c))) throw new UsageError(`unknown rule code or prefix: ${c}`);
+  }
+  return list;
+}
+
+export async function runCheck(args: ParsedArgs, io: CliIO, base: Settings = {}): Promise<number> {
+  const format = args.flags.get('format') ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format: ${format} (text, json or sarif)`);
+  const settings: Settings = { ...base };
+  const select = codes(args.flags.get('select'));
+  const ignore = codes(args.flags.get('ignore'));
+  if (select) settings.select = select;
+  if (ignore) settings.ignore = [...(settings.ignore ?? []), ...ignore];
+  let inputs = args.positional;
+  if (inputs.length === 0) inputs = fs.existsSync('samples') ? ['samples'] : ['.'];
+  const { files, missing } = collectPythonFiles(inputs);
+  if (missing.length) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  await initParser();
+  const results: FileResult[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      const buf = fs.readFileSync(file);
+      text = buf.toString('utf8');
+    } catch (e) {
+      results.push({ file, findings: [], error: `cannot read: ${(e as Error).message}` });
+      continue;
+    }
+    const r = analyzeTextSync(text, settings, file);
+    results.push({ file, findings: r.findings, skipped: r.skipped });
+  }
+  if (format === 'json') io.out(formatJson(results));
+  else if (format === 'sarif') io.out(formatSarif(results, ALL_RULES, VERSION, io.cwd));
+  else io.out(formatText(results));
+  return results.some((r) => r.findings.length > 0) ? 1 : 0;
+}
+
+export function runRules(args: ParsedArgs, io: CliIO): number {
+  const code = args.positional[0];
+  if (code) {
+    const rule = ruleByCode(code);
+    if (!rule) throw new UsageError(`unknown rule: ${code}`);
+    const p = docPath(rule.meta.code);
+    io.out(p ? fs.readFileSync(p, 'utf8') : `${rule.meta.code}: ${rule.meta.name}\n${rule.meta.summary}\n${docUrl(rule.meta.code)}\n`);
+    return 0;
+  }
+  const rows = ALL_RULES.map((r) => `${r.meta.code.padEnd(8)} ${r.meta.name.padEnd(36)} ${r.meta.framework.padEnd(11)} ${r.meta.category.padEnd(12)} ${r.meta.defaultSeverity.padEnd(11)}${r.meta.fixable ? ' fix' : ''}${r.meta.enabledByDefault === false ? ' (off by default)' : ''}`);
+  io.out(rows.join('\n') + '\n');
+  return 0;
+}
+
+/** Sub-commands added by other modules (translate, equivalents) register here. */
+export const COMMANDS: Record<string, { valued: string[]; run: (a: ParsedArgs, io: CliIO) => Promise<number> | number }> = {
+  check: { valued: ['format', 'select', 'ignore'], run: runCheck },
+  rules: { valued: [], run: runRules },
+};
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  try {
+    const command = argv.find((a) => !a.startsWith('-'));
+    if (argv.includes('--version')) { io.out(`framewise ${VERSION}\n`); return 0; }
+    if (!command || argv.includes('--help') || argv.includes('-h')) { io.out(USAGE + '\n'); return command || argv.length ? 0 : 2; }
+    const spec = COMMANDS[command];
+    if (!spec) throw new UsageError(`unknown command: ${command}`);
+    const args = parseArgs(argv, spec.valued);
+    return await spec.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`framewise: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    io.err(`framewise: internal error: ${(e as Error).stack ?? e}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), cwd: process.cwd() })
+    .then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,34 @@
+/**
+ * One-call analysis of a source text, for the CLI and tests: parse, skip what must be skipped,
+ * analyse. The language server keeps documents incrementally instead (lsp/), with the same core.
+ */
+import { initParser } from './parse/parser';
+import { PythonDocument, DEFAULT_MAX_FILE_BYTES, type SkipReason } from './parse/document';
+import { analyzeTree } from './analyze';
+import type { Finding } from './rules/types';
+import type { Settings } from './config/settings';
+
+export interface TextAnalysis {
+  findings: Finding[];
+  skipped?: SkipReason;
+  /** The tree had syntax errors (analysis ran around them). */
+  hasSyntaxErrors: boolean;
+}
+
+export async function analyzeText(text: string, settings: Settings = {}, uri = 'file:///untitled.py'): Promise<TextAnalysis> {
+  await initParser();
+  return analyzeTextSync(text, settings, uri);
+}
+
+/** Synchronous form: `initParser()` must have completed. */
+export function analyzeTextSync(text: string, settings: Settings = {}, uri = 'file:///untitled.py'): TextAnalysis {
+  const doc = new PythonDocument(uri, 0, text, settings.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+  try {
+    const tree = doc.tree;
+    if (!tree) return { findings: [], skipped: doc.skipReason, hasSyntaxErrors: false };
+    const { findings } = analyzeTree(tree, doc.text, settings);
+    return { findings, hasSyntaxErrors: tree.rootNode.hasError };
+  } finally {
+    doc.dispose();
+  }
+}

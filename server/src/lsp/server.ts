@@ -1,0 +1,172 @@
+/**
+ * The language server: keeps each open Python document as an incrementally-parsed tree, analyses it
+ * (debounced) and publishes diagnostics tagged with the document version they were computed for.
+ * Only this folder imports vscode-languageserver.
+ */
+import {
+  CodeActionKind,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { initParser } from '../parse/parser';
+import { PythonDocument, DEFAULT_MAX_FILE_BYTES } from '../parse/document';
+import { analyzeTree } from '../analyze';
+import type { Finding } from '../rules/types';
+import type { Settings } from '../config/settings';
+import { toDiagnostic, toTextEdits } from './convert';
+import { VERSION } from '../version';
+
+export interface DocState {
+  doc: PythonDocument;
+  timer?: NodeJS.Timeout;
+  /** Findings of the last analysis, and the version they belong to. */
+  result?: { version: number; findings: Finding[] };
+}
+
+export interface ServerOptions { debounceMs?: number }
+
+export class FramewiseServer {
+  readonly docs = new Map<string, DocState>();
+  settings: Settings = {};
+  debounceMs: number;
+  private ready: Promise<unknown>;
+  /** Extension points: other features (code actions, hover, panel requests) register here. */
+  readonly codeActionProviders: Array<(state: DocState, params: CodeActionParams) => CodeAction[]> = [];
+
+  constructor(readonly connection: Connection, options: ServerOptions = {}) {
+    this.debounceMs = options.debounceMs ?? 150;
+    this.ready = initParser();
+    this.register();
+  }
+
+  private register(): void {
+    const c = this.connection;
+    c.onInitialize((): InitializeResult => ({
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll + '.framewise', 'refactor.rewrite.framewise'] },
+      },
+      serverInfo: { name: 'framewise', version: VERSION },
+    }));
+    c.onInitialized(() => { void this.pullSettings(); });
+    c.onDidChangeConfiguration(() => { void this.pullSettings(); });
+
+    c.onDidOpenTextDocument(({ textDocument: td }) => this.guard(() => {
+      this.docs.get(td.uri)?.doc.dispose();
+      const doc = new PythonDocument(td.uri, td.version, td.text, this.settings.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+      this.docs.set(td.uri, { doc });
+      this.schedule(td.uri, 0);
+    }));
+    c.onDidChangeTextDocument(({ textDocument: td, contentChanges }) => this.guard(() => {
+      const state = this.docs.get(td.uri);
+      if (!state) return;
+      state.doc.applyChanges(contentChanges.map((ch) => ('range' in ch ? { range: ch.range, text: ch.text } : { text: ch.text })), td.version);
+      this.schedule(td.uri, this.debounceMs);
+    }));
+    c.onDidCloseTextDocument(({ textDocument: td }) => this.guard(() => {
+      const state = this.docs.get(td.uri);
+      if (state?.timer) clearTimeout(state.timer);
+      state?.doc.dispose();
+      this.docs.delete(td.uri);
+      void c.sendDiagnostics({ uri: td.uri, diagnostics: [] });
+    }));
+    c.onCodeAction((params) => this.guard(() => this.codeActions(params)) ?? []);
+  }
+
+  /** Run a handler; a bug in one request must not take the server down. */
+  guard<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      this.connection.console.error(`Framewise internal error: ${(e as Error).stack ?? e}`);
+      return undefined;
+    }
+  }
+
+  async pullSettings(): Promise<void> {
+    try {
+      const s = await this.connection.workspace.getConfiguration('framewise');
+      if (s && typeof s === 'object') this.applySettings(s as Record<string, unknown>);
+    } catch {
+      // The client may not support workspace/configuration; keep the defaults.
+    }
+  }
+
+  applySettings(raw: Record<string, unknown>): void {
+    const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.toUpperCase()) : undefined);
+    const s: Settings = {};
+    const select = list(raw.select);
+    if (select && select.length) s.select = select;
+    const ignore = list(raw.ignore);
+    if (ignore && ignore.length) s.ignore = ignore;
+    if (raw.severity && typeof raw.severity === 'object') s.severity = raw.severity as Settings['severity'];
+    if (typeof raw.maxFileSize === 'number' && raw.maxFileSize > 0) s.maxFileSize = raw.maxFileSize;
+    if (typeof raw.debounceMs === 'number' && raw.debounceMs >= 0) this.debounceMs = raw.debounceMs;
+    this.settings = s;
+    for (const uri of this.docs.keys()) this.schedule(uri, 0);
+  }
+
+  schedule(uri: string, delay: number): void {
+    const state = this.docs.get(uri);
+    if (!state) return;
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      void this.ready.then(() => this.guard(() => this.analyzeAndPublish(uri)));
+    }, delay);
+  }
+
+  /** Analyse the current version (if not already done) and return its findings. */
+  analyze(state: DocState): Finding[] {
+    const { doc } = state;
+    if (state.result?.version === doc.version) return state.result.findings;
+    const tree = doc.tree;
+    const findings = tree ? analyzeTree(tree, doc.text, this.settings).findings : [];
+    state.result = { version: doc.version, findings };
+    return findings;
+  }
+
+  analyzeAndPublish(uri: string): void {
+    const state = this.docs.get(uri);
+    if (!state) return;
+    const version = state.doc.version;
+    const findings = this.analyze(state);
+    // Never publish for a version that is no longer current (a change arrived meanwhile).
+    if (this.docs.get(uri) !== state || state.doc.version !== version) return;
+    const diagnostics: Diagnostic[] = findings.map(toDiagnostic);
+    const skip = state.doc.skipReason;
+    if (skip) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'framewise', code: 'skipped', message: skip.message });
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  private codeActions(params: CodeActionParams): CodeAction[] {
+    const state = this.docs.get(params.textDocument.uri);
+    if (!state || !state.doc.tree) return [];
+    const findings = this.analyze(state);
+    const actions: CodeAction[] = [];
+    const uri = params.textDocument.uri;
+    const version = state.doc.version;
+    for (const d of params.context.diagnostics) {
+      if (d.source !== 'framewise') continue;
+      const f = findings.find((x) => x.code === d.code && sameRange(x.range, d.range));
+      if (!f?.fix) continue;
+      actions.push({
+        title: f.fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: { documentChanges: [{ textDocument: { uri, version }, edits: toTextEdits(f) }] },
+      });
+    }
+    for (const p of this.codeActionProviders) actions.push(...p(state, params));
+    return actions;
+  }
+}
+
+export function sameRange(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}

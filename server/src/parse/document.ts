@@ -1,0 +1,163 @@
+/**
+ * A Python document kept in sync with its tree-sitter tree. Changes are applied incrementally
+ * (`tree.edit` + re-parse with the old tree). Positions are LSP positions: zero-based line and
+ * UTF-16 code-unit character, which is also what web-tree-sitter reports for JS strings.
+ */
+import { Edit, type Parser, type Tree, type Point } from 'web-tree-sitter';
+import { createParser, safeParse } from './parser';
+
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+export interface ContentChange { range?: Range; text: string }
+
+/** Why a document is not analysed (shown to the user). */
+export type SkipReason = { kind: 'too-large' | 'binary' | 'parse-failed'; message: string };
+
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+export function offsetAt(starts: number[], text: string, pos: Position): number {
+  if (pos.line < 0) return 0;
+  if (pos.line >= starts.length) return text.length;
+  const lineStart = starts[pos.line];
+  const nextStart = pos.line + 1 < starts.length ? starts[pos.line + 1] : text.length;
+  return Math.min(lineStart + Math.max(0, pos.character), nextStart);
+}
+
+export function positionAt(starts: number[], offset: number): Position {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - starts[lo] };
+}
+
+/** Tree-sitter point of an offset; tree-sitter counts only '\n' as a line break. */
+function pointAt(text: string, offset: number): Point {
+  const nl = text.lastIndexOf('\n', offset - 1);
+  let row = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) row++;
+  return { row, column: offset - (nl + 1) };
+}
+
+function looksBinary(text: string): boolean {
+  // NUL characters do not occur in Python source; invalid UTF-8 decodes to U+FFFD.
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  if (sample.includes('\u0000')) return true;
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0xfffd) bad++;
+  return bad > 8 && bad > sample.length / 100;
+}
+
+export class PythonDocument {
+  private parser: Parser;
+  private _text: string;
+  private _starts: number[];
+  private _tree: Tree | undefined;
+  private dirty = true;
+  private _skip: SkipReason | undefined;
+
+  constructor(
+    readonly uri: string,
+    public version: number,
+    text: string,
+    private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
+  ) {
+    this.parser = createParser();
+    this._text = text;
+    this._starts = lineStarts(text);
+  }
+
+  get text(): string { return this._text; }
+  get lineStarts(): number[] { return this._starts; }
+
+  /** Apply LSP content changes in order; a change without range replaces the whole text. */
+  applyChanges(changes: ContentChange[], version: number): void {
+    for (const change of changes) {
+      if (!change.range) {
+        this._text = change.text;
+        this._starts = lineStarts(this._text);
+        this._tree?.delete();
+        this._tree = undefined;
+        continue;
+      }
+      const startIndex = offsetAt(this._starts, this._text, change.range.start);
+      const oldEndIndex = Math.max(startIndex, offsetAt(this._starts, this._text, change.range.end));
+      const newText = this._text.slice(0, startIndex) + change.text + this._text.slice(oldEndIndex);
+      if (this._tree) {
+        const startPosition = pointAt(this._text, startIndex);
+        const oldEndPosition = pointAt(this._text, oldEndIndex);
+        const newEndIndex = startIndex + change.text.length;
+        const newEndPosition = pointAt(newText, newEndIndex);
+        this._tree.edit(new Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition }));
+      }
+      this._text = newText;
+      this._starts = lineStarts(newText);
+    }
+    this.version = version;
+    this.dirty = true;
+  }
+
+  /** Why analysis is skipped, if it is. */
+  get skipReason(): SkipReason | undefined {
+    this.ensureParsed();
+    return this._skip;
+  }
+
+  /** The current tree (re-parsed incrementally if the text changed), or undefined if skipped. */
+  get tree(): Tree | undefined {
+    this.ensureParsed();
+    return this._tree;
+  }
+
+  private ensureParsed(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this._skip = undefined;
+    const bytes = Buffer.byteLength(this._text, 'utf8');
+    if (bytes > this.maxBytes) {
+      this.dropTree();
+      const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
+      this._skip = { kind: 'too-large', message: `Framewise skipped this file: ${mb(bytes)} MB is over the ${mb(this.maxBytes)} MB limit (setting framewise.maxFileSize).` };
+      return;
+    }
+    if (looksBinary(this._text)) {
+      this.dropTree();
+      this._skip = { kind: 'binary', message: 'Framewise skipped this file: it contains NUL or undecodable bytes, so it is not Python source.' };
+      return;
+    }
+    const tree = safeParse(this.parser, this._text, this._tree);
+    if (!tree) {
+      this.dropTree();
+      this._skip = { kind: 'parse-failed', message: 'Framewise skipped this file: the parser gave up on it (time budget exceeded).' };
+      return;
+    }
+    if (this._tree && this._tree !== tree) this._tree.delete();
+    this._tree = tree;
+  }
+
+  private dropTree(): void {
+    this._tree?.delete();
+    this._tree = undefined;
+  }
+
+  dispose(): void {
+    this.dropTree();
+    this.parser.delete();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Loads the tree-sitter runtime and the Python grammar (WASM) once per process and hands out parsers.
+ * Parsing never throws to callers: see `safeParse`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+
+let language: Language | undefined;
+let initPromise: Promise<Language> | undefined;
+
+/** Directories searched for `tree-sitter-python.wasm`, from the bundle or the sources. */
+function grammarCandidates(): string[] {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const env = process.env.FRAMEWISE_GRAMMARS;
+  return [
+    ...(env ? [env] : []),
+    path.resolve(here, '..', 'grammars'), // dist/server.js
+    path.resolve(here, '..', '..', 'grammars'), // server/out/cli.js
+    path.resolve(here, '..', '..', '..', 'grammars'), // server/src/parse/*.ts (tests)
+    path.resolve(process.cwd(), 'grammars'),
+  ];
+}
+
+export function locateGrammarDir(): string {
+  for (const dir of grammarCandidates()) {
+    if (fs.existsSync(path.join(dir, 'tree-sitter-python.wasm'))) return dir;
+  }
+  throw new Error(`Framewise: tree-sitter-python.wasm not found (looked in ${grammarCandidates().join(', ')})`);
+}
+
+/** Initialise the runtime and load the grammar; safe to call many times. */
+export function initParser(): Promise<Language> {
+  if (!initPromise) {
+    initPromise = (async () => {
+      const dir = locateGrammarDir();
+      await Parser.init({ locateFile: (name: string) => path.join(dir, name) });
+      language = await Language.load(path.join(dir, 'tree-sitter-python.wasm'));
+      return language;
+    })();
+  }
+  return initPromise;
+}
+
+export function getLanguage(): Language {
+  if (!language) throw new Error('Framewise: initParser() must complete before parsing');
+  return language;
+}
+
+export function createParser(): Parser {
+  const parser = new Parser();
+  parser.setLanguage(getLanguage());
+  return parser;
+}
+
+/** Longest a single parse may run before it is abandoned (ms). */
+export const PARSE_BUDGET_MS = 10_000;
+
+/**
+ * Parse with a time budget. Returns undefined if the parser gave up (time budget) or failed;
+ * never throws.
+ */
+export function safeParse(parser: Parser, text: string, oldTree?: Tree | null): Tree | undefined {
+  const start = Date.now();
+  try {
+    const tree = parser.parse(text, oldTree ?? null, {
+      progressCallback: () => Date.now() - start > PARSE_BUDGET_MS,
+    });
+    return tree ?? undefined;
+  } catch {
+    parser.reset();
+    return undefined;
+  }
+}

@@ -1,0 +1,526 @@
+/**
+ * Facts computed once per document version from one query over the tree: the import table, the
+ * containers (functions, classes, loops, with-blocks, lambdas) and their scope facts — traced scope,
+ * training loop, inside `torch.no_grad` — and simple assignment bindings. Rules read these; they
+ * never walk the tree themselves.
+ */
+import type { Node, QueryCapture } from 'web-tree-sitter';
+import { ImportTable, collectImport } from './imports';
+
+export type TraceKind = 'jax' | 'tensorflow' | 'torch';
+
+export interface Container {
+  index: number;
+  kind: 'module' | 'function' | 'class' | 'loop' | 'with' | 'lambda';
+  node: Node;
+  start: number;
+  end: number;
+  parent: number; // -1 for the module
+  name?: string;
+  /** function: parameter names in order */
+  params?: string[];
+  /** function/lambda: set when traced (jit/grad/vmap/… or tf.function or torch.compile) */
+  traced?: TraceKind;
+  /** how it became traced: decorated/passed directly, or nested/called from traced code */
+  tracedDirect?: boolean;
+  /** parameter names that are static under jit (static_argnums / static_argnames) */
+  staticParams?: Set<string>;
+  /** loop: body calls backward()/optimizer step/apply_gradients/optax update */
+  training?: boolean;
+  /** loop: which framework's training calls made it a training loop */
+  trainingFramework?: Set<TraceKind>;
+  /** with / function: gradients disabled (torch.no_grad / inference_mode) */
+  noGrad?: boolean;
+}
+
+export interface Assignment {
+  name: string;
+  offset: number;
+  /** qualified callee when the value is a call, e.g. `jax.numpy.zeros` */
+  callee?: string;
+  value: Node;
+  scope: number; // index of the enclosing function/module container
+  /** `x += …` and friends: a write, but the value keeps its kind */
+  augmented?: boolean;
+}
+
+/** Wrappers whose function arguments are traced, with the positions of those arguments. */
+const TRACE_WRAPPERS: Record<string, { kind: TraceKind; args: number[] }> = {
+  'jax.jit': { kind: 'jax', args: [0] },
+  'jax.grad': { kind: 'jax', args: [0] },
+  'jax.value_and_grad': { kind: 'jax', args: [0] },
+  'jax.vmap': { kind: 'jax', args: [0] },
+  'jax.pmap': { kind: 'jax', args: [0] },
+  'jax.jacfwd': { kind: 'jax', args: [0] },
+  'jax.jacrev': { kind: 'jax', args: [0] },
+  'jax.hessian': { kind: 'jax', args: [0] },
+  'jax.checkpoint': { kind: 'jax', args: [0] },
+  'jax.remat': { kind: 'jax', args: [0] },
+  'jax.lax.scan': { kind: 'jax', args: [0] },
+  'jax.lax.map': { kind: 'jax', args: [0] },
+  'jax.lax.fori_loop': { kind: 'jax', args: [2] },
+  'jax.lax.while_loop': { kind: 'jax', args: [0, 1] },
+  'jax.lax.cond': { kind: 'jax', args: [1, 2] },
+  'jax.lax.switch': { kind: 'jax', args: [1] },
+  'jax.experimental.shard_map.shard_map': { kind: 'jax', args: [0] },
+  'jax.shard_map': { kind: 'jax', args: [0] },
+  'flax.linen.jit': { kind: 'jax', args: [0] },
+  'tensorflow.function': { kind: 'tensorflow', args: [0] },
+  'torch.compile': { kind: 'torch', args: [0] },
+};
+
+const PARTIALS = new Set(['functools.partial']);
+const NO_GRAD = new Set(['torch.no_grad', 'torch.inference_mode']);
+
+export const FACT_NODE_TYPES = [
+  'import_statement', 'import_from_statement', 'function_definition', 'class_definition',
+  'decorated_definition', 'for_statement', 'while_statement', 'with_statement', 'lambda', 'call',
+  'assignment', 'augmented_assignment',
+];
+
+export class Facts {
+  readonly imports = new ImportTable();
+  readonly containers: Container[] = [];
+  /** node id → innermost container index */
+  private readonly containerOf = new Map<number, number>();
+  private readonly qualifiedCache = new Map<number, string | null>();
+  readonly assignments = new Map<string, Assignment[]>();
+  readonly functionsByName = new Map<string, Container[]>();
+  readonly calls: Node[] = [];
+
+  constructor(readonly root: Node, readonly source: string) {
+    this.containers.push({ index: 0, kind: 'module', node: root, start: 0, end: source.length + 1, parent: -1 });
+  }
+
+  // ---- structure ---------------------------------------------------------------------------
+
+  /** Innermost container of a captured node (or of an arbitrary node, by position). */
+  containerIndex(node: Node): number {
+    const known = this.containerOf.get(node.id);
+    if (known !== undefined) return known;
+    // Not captured: find by range (containers are sorted by start).
+    const start = node.startIndex;
+    let best = 0;
+    for (const c of this.containers) {
+      if (c.start > start) break;
+      if (c.start <= start && node.endIndex <= c.end && c.node.id !== node.id) best = c.index;
+    }
+    return best;
+  }
+
+  /** Containers from innermost outwards, starting at the node's own container. */
+  *ancestors(node: Node): Generator<Container> {
+    for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) yield this.containers[i];
+  }
+
+  enclosingFunction(node: Node): Container | undefined {
+    for (const c of this.ancestors(node)) if (c.kind === 'function' || c.kind === 'lambda') return c;
+    return undefined;
+  }
+
+  /** The traced function/lambda around a node, if any (nested functions count). */
+  tracedScope(node: Node, kind?: TraceKind): Container | undefined {
+    for (const c of this.ancestors(node)) {
+      if ((c.kind === 'function' || c.kind === 'lambda') && c.traced && (!kind || c.traced === kind)) return c;
+    }
+    return undefined;
+  }
+
+  /** The training loop around a node (within its function), if any. */
+  trainingLoop(node: Node): Container | undefined {
+    for (const c of this.ancestors(node)) {
+      if (c.kind === 'function' || c.kind === 'class') return undefined;
+      if (c.kind === 'loop' && c.training) return c;
+    }
+    return undefined;
+  }
+
+  inNoGrad(node: Node): boolean {
+    for (const c of this.ancestors(node)) if (c.noGrad) return true;
+    return false;
+  }
+
+  // ---- names -------------------------------------------------------------------------------
+
+  /** Qualified name of an identifier / attribute chain, resolved through imports; undefined if not imported. */
+  qualifiedName(node: Node | null): string | undefined {
+    if (!node) return undefined;
+    const cached = this.qualifiedCache.get(node.id);
+    if (cached !== undefined) return cached ?? undefined;
+    let result: string | undefined;
+    if (node.type === 'identifier') {
+      result = this.imports.resolveName(node.text);
+    } else if (node.type === 'attribute') {
+      const base = this.qualifiedName(node.childForFieldName('object'));
+      const attr = node.childForFieldName('attribute');
+      if (base && attr) result = `${base}.${attr.text}`;
+    }
+    this.qualifiedCache.set(node.id, result ?? null);
+    return result;
+  }
+
+  /** Qualified callee of a call node. */
+  callee(call: Node): string | undefined {
+    return this.qualifiedName(call.childForFieldName('function'));
+  }
+
+  /** True when `name` is the builtin (not imported, not assigned at module level, not a def). */
+  isBuiltin(name: string): boolean {
+    return !this.imports.isBound(name) && !this.functionsByName.has(name) &&
+      !(this.assignments.get(name)?.some((a) => a.scope === 0));
+  }
+
+  /** Every write (plain or augmented) to `name` inside the function/lambda container `fn`. */
+  writesIn(name: string, fn: Container): Assignment[] {
+    return (this.assignments.get(name) ?? []).filter((a) => a.scope === fn.index);
+  }
+
+  /** Latest assignment to `name` visible at `node` (same function scope, else module scope). */
+  assignmentBefore(name: string, node: Node): Assignment | undefined {
+    const list = this.assignments.get(name);
+    if (!list) return undefined;
+    const fn = this.enclosingFunction(node)?.index ?? 0;
+    let best: Assignment | undefined;
+    for (const a of list) {
+      if (a.offset > node.startIndex) break;
+      if (a.augmented) continue;
+      if (a.scope === fn || (a.scope === 0 && (!best || best.scope === 0))) best = a;
+    }
+    return best;
+  }
+
+  // ---- construction ------------------------------------------------------------------------
+
+  /** Build facts from the document-ordered captures of FACT_NODE_TYPES (+ any other types). */
+  build(captures: QueryCapture[]): void {
+    const stack: number[] = [0];
+    const decorated: Node[] = [];
+    for (const { node } of captures) {
+      const start = node.startIndex;
+      while (stack.length > 1 && start >= this.containers[stack[stack.length - 1]].end) stack.pop();
+      const parent = stack[stack.length - 1];
+      this.containerOf.set(node.id, parent);
+      const kind = containerKind(node.type);
+      switch (node.type) {
+        case 'import_statement':
+        case 'import_from_statement':
+          collectImport(node, this.imports);
+          if (parent === 0 && node.parent?.type === 'module') this.imports.insertLine = node.endPosition.row + 1;
+          break;
+        case 'decorated_definition':
+          decorated.push(node);
+          break;
+        case 'call':
+          this.calls.push(node);
+          break;
+        case 'assignment':
+          this.recordAssignment(node, parent);
+          break;
+        case 'augmented_assignment': {
+          const left = node.childForFieldName('left');
+          if (left?.type === 'identifier') {
+            const list = this.assignments.get(left.text) ?? [];
+            list.push({ name: left.text, offset: node.startIndex, value: node, scope: this.scopeIndex(parent), augmented: true });
+            this.assignments.set(left.text, list);
+          }
+          break;
+        }
+      }
+      if (kind) {
+        const c: Container = { index: this.containers.length, kind, node, start, end: node.endIndex, parent };
+        if (kind === 'function') {
+          c.name = node.childForFieldName('name')?.text;
+          c.params = paramNames(node.childForFieldName('parameters'));
+          if (c.name) {
+            const list = this.functionsByName.get(c.name) ?? [];
+            list.push(c);
+            this.functionsByName.set(c.name, list);
+          }
+        } else if (kind === 'lambda') {
+          c.params = paramNames(node.childForFieldName('parameters'));
+        }
+        this.containers.push(c);
+        stack.push(c.index);
+      }
+    }
+    this.markDecorated(decorated);
+    this.markWrapped();
+    this.markScopes();
+    this.propagateTraced();
+  }
+
+  private recordAssignment(node: Node, container: number): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left || !right || left.type !== 'identifier') return;
+    const scope = this.scopeIndex(container);
+    const callee = right.type === 'call' ? right.childForFieldName('function') : null;
+    const a: Assignment = { name: left.text, offset: node.startIndex, value: right, scope, callee: undefined };
+    // Resolved lazily: imports may come later in the file.
+    Object.defineProperty(a, 'callee', { get: () => (callee ? this.qualifiedName(callee) : undefined), enumerable: true });
+    const list = this.assignments.get(left.text) ?? [];
+    list.push(a);
+    this.assignments.set(left.text, list);
+  }
+
+  private scopeIndex(container: number): number {
+    for (let i = container; i >= 0; i = this.containers[i].parent) {
+      const k = this.containers[i].kind;
+      if (k === 'function' || k === 'lambda' || k === 'module') return i;
+    }
+    return 0;
+  }
+
+  private containerForNode(node: Node): Container | undefined {
+    return this.containers.find((c) => c.node.id === node.id);
+  }
+
+  private markDecorated(decorated: Node[]): void {
+    for (const dd of decorated) {
+      const def = dd.childForFieldName('definition');
+      if (!def || def.type !== 'function_definition') continue;
+      const fn = this.containerForNode(def);
+      if (!fn) continue;
+      for (const dec of dd.namedChildren) {
+        if (!dec || dec.type !== 'decorator') continue;
+        const expr = dec.namedChildren[0];
+        if (!expr) continue;
+        this.applyWrapper(expr, fn, true);
+      }
+    }
+  }
+
+  /**
+   * `expr` is a decorator expression (or a call's function). Handles `jax.jit`, `jax.jit(...)`-style
+   * factories (`tf.function(jit_compile=True)`, `torch.compile(mode=…)`), and `partial(jax.jit, …)`.
+   */
+  private applyWrapper(expr: Node, fn: Container, asDecorator: boolean): void {
+    let target = expr;
+    let call: Node | undefined;
+    if (expr.type === 'call') {
+      call = expr;
+      target = expr.childForFieldName('function')!;
+      const q = this.qualifiedName(target);
+      if (q && PARTIALS.has(q)) {
+        const first = positionalArgs(expr)[0];
+        if (!first) return;
+        target = first;
+      } else if (q && NO_GRAD.has(q) && asDecorator) {
+        fn.noGrad = true;
+        return;
+      }
+    }
+    const q = this.qualifiedName(target);
+    if (!q) return;
+    if (NO_GRAD.has(q) && asDecorator) { fn.noGrad = true; return; }
+    const w = TRACE_WRAPPERS[q];
+    if (!w) return;
+    fn.traced = w.kind;
+    fn.tracedDirect = true;
+    if (call) fn.staticParams = staticParams(call, fn.params ?? []);
+  }
+
+  private markWrapped(): void {
+    for (const call of this.calls) {
+      const q = this.callee(call);
+      if (!q) continue;
+      const w = TRACE_WRAPPERS[q];
+      if (!w) continue;
+      const args = positionalArgs(call);
+      for (const i of w.args) {
+        const arg = args[i];
+        if (!arg) continue;
+        for (const fn of this.functionsFor(arg)) {
+          fn.traced = w.kind;
+          fn.tracedDirect = true;
+          if (q === 'jax.jit' || q === 'jax.pmap') fn.staticParams = staticParams(call, fn.params ?? []);
+        }
+      }
+    }
+  }
+
+  /** Function containers an argument refers to: a def by name, a lambda, `partial(f, …)`, a model instance. */
+  private functionsFor(arg: Node): Container[] {
+    if (arg.type === 'lambda') {
+      const c = this.containerForNode(arg);
+      return c ? [c] : [];
+    }
+    if (arg.type === 'identifier') {
+      const defs = this.functionsByName.get(arg.text);
+      if (defs) return defs;
+      // torch.compile(model) where model = SomeModule(...) defined in this file: its forward is traced.
+      const a = this.assignmentBefore(arg.text, arg);
+      const callee = a?.value.type === 'call' ? a.value.childForFieldName('function') : null;
+      if (callee?.type === 'identifier') {
+        const cls = this.containers.find((c) => c.kind === 'class' && c.node.childForFieldName('name')?.text === callee.text);
+        if (cls) return this.containers.filter((c) => c.kind === 'function' && c.parent === cls.index && (c.name === 'forward' || c.name === '__call__'));
+      }
+      return [];
+    }
+    if (arg.type === 'call' && PARTIALS.has(this.callee(arg) ?? '')) {
+      const inner = positionalArgs(arg)[0];
+      return inner ? this.functionsFor(inner) : [];
+    }
+    return [];
+  }
+
+  private markScopes(): void {
+    for (const c of this.containers) {
+      if (c.kind === 'with') {
+        for (const item of withItems(c.node)) {
+          if (item.type === 'call' && NO_GRAD.has(this.callee(item) ?? '')) c.noGrad = true;
+        }
+      }
+    }
+    for (const call of this.calls) {
+      const fw = trainingCallFramework(call, this);
+      if (!fw) continue;
+      // The innermost loop (within the same function) around the call is a training loop.
+      for (const c of this.ancestors(call)) {
+        if (c.kind === 'function' || c.kind === 'lambda' || c.kind === 'class') break;
+        if (c.kind === 'loop') {
+          c.training = true;
+          (c.trainingFramework ??= new Set()).add(fw);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Functions nested in traced functions, or called by name from them, run at trace time too. */
+  private propagateTraced(): void {
+    for (const c of this.containers) {
+      if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced) {
+        const outer = this.tracedScope(c.node);
+        if (outer && outer.index !== c.index) c.traced = outer.traced;
+      }
+    }
+    let changed = true;
+    for (let round = 0; changed && round < 10; round++) {
+      changed = false;
+      for (const call of this.calls) {
+        const fnNode = call.childForFieldName('function');
+        if (fnNode?.type !== 'identifier') continue;
+        const defs = this.functionsByName.get(fnNode.text);
+        if (!defs) continue;
+        const scope = this.tracedScope(call);
+        if (!scope) continue;
+        for (const d of defs) {
+          if (!d.traced) { d.traced = scope.traced; changed = true; }
+        }
+      }
+      if (changed) {
+        for (const c of this.containers) {
+          if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced) {
+            const outer = this.tracedScope(c.node);
+            if (outer && outer.index !== c.index) c.traced = outer.traced;
+          }
+        }
+      }
+    }
+  }
+}
+
+function containerKind(type: string): Container['kind'] | undefined {
+  switch (type) {
+    case 'function_definition': return 'function';
+    case 'class_definition': return 'class';
+    case 'for_statement':
+    case 'while_statement': return 'loop';
+    case 'with_statement': return 'with';
+    case 'lambda': return 'lambda';
+    default: return undefined;
+  }
+}
+
+export function paramNames(params: Node | null): string[] {
+  if (!params) return [];
+  const names: string[] = [];
+  for (const p of params.namedChildren) {
+    if (!p) continue;
+    if (p.type === 'identifier') names.push(p.text);
+    else {
+      const n = p.childForFieldName('name') ?? p.namedChildren.find((x) => x?.type === 'identifier');
+      if (n && n.type === 'identifier') names.push(n.text);
+    }
+  }
+  return names;
+}
+
+export function positionalArgs(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list') return [];
+  return args.namedChildren.filter((a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment' &&
+    a.type !== 'list_splat' && a.type !== 'dictionary_splat');
+}
+
+export function keywordArg(call: Node, name: string): Node | undefined {
+  const args = call.childForFieldName('arguments');
+  if (!args) return undefined;
+  for (const a of args.namedChildren) {
+    if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return a.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+function literalInts(node: Node | undefined): number[] {
+  if (!node) return [];
+  if (node.type === 'integer') return [Number(node.text)];
+  if (node.type === 'tuple' || node.type === 'list') return node.namedChildren.filter((n) => n?.type === 'integer').map((n) => Number(n!.text));
+  return [];
+}
+
+function literalStrings(node: Node | undefined): string[] {
+  if (!node) return [];
+  const strs = node.type === 'string' ? [node] : (node.type === 'tuple' || node.type === 'list') ? node.namedChildren.filter((n) => n?.type === 'string') : [];
+  return strs.map((s) => s!.text.replace(/^[rRbBuU]*['"]+|['"]+$/g, ''));
+}
+
+function staticParams(call: Node, params: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const i of literalInts(keywordArg(call, 'static_argnums'))) if (params[i]) out.add(params[i]);
+  for (const n of literalStrings(keywordArg(call, 'static_argnames'))) out.add(n);
+  return out;
+}
+
+function withItems(withNode: Node): Node[] {
+  const out: Node[] = [];
+  const clause = withNode.namedChildren.find((n) => n?.type === 'with_clause');
+  for (const item of clause?.namedChildren ?? []) {
+    if (item?.type !== 'with_item') continue;
+    let v = item.childForFieldName('value');
+    if (v?.type === 'as_pattern') v = v.namedChildren[0] ?? null;
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+const OPTIMIZER_NAME = /(^|_)(opt|optim|optimizer|optimiser|tx)(_|$|\d)|optimizer|optimiser/i;
+
+/**
+ * The framework of a training call: `.backward()` / an optimizer's `.step()` (torch),
+ * `.apply_gradients(...)` (tensorflow), optax `update` / `apply_updates` (jax); undefined otherwise.
+ */
+export function trainingCallFramework(call: Node, facts: Facts): TraceKind | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute') return undefined;
+  const method = fn.childForFieldName('attribute')?.text;
+  const recv = fn.childForFieldName('object');
+  if (method === 'backward') return 'torch';
+  if (method === 'apply_gradients') return 'tensorflow';
+  const q = facts.qualifiedName(fn);
+  if (q === 'optax.apply_updates') return 'jax';
+  if (!recv) return undefined;
+  const recvQ = recv.type === 'identifier' ? facts.assignmentBefore(recv.text, call)?.callee : undefined;
+  const recvName = recv.type === 'identifier' ? recv.text : recv.type === 'attribute' ? recv.childForFieldName('attribute')?.text ?? '' : '';
+  if (method === 'step' && positionalArgs(call).length === 0) {
+    if (recvQ?.startsWith('torch.optim.lr_scheduler')) return undefined;
+    if (recvQ?.startsWith('torch.optim.')) return 'torch';
+    return OPTIMIZER_NAME.test(recvName) && !/sched/i.test(recvName) ? 'torch' : undefined;
+  }
+  if (method === 'update') {
+    if (recvQ?.startsWith('optax.')) return 'jax';
+    return OPTIMIZER_NAME.test(recvName) && positionalArgs(call).length >= 2 ? 'jax' : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,31 @@
+/** Where a rule's documentation lives: the page bundled with the extension, else the repository. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const REPO_DOCS = 'https://github.com/framewise/framewise/blob/main/docs/rules';
+
+export function docsDir(): string | undefined {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  for (const c of [path.resolve(here, '..', 'docs', 'rules'), path.resolve(here, '..', '..', 'docs', 'rules'), path.resolve(here, '..', '..', '..', 'docs', 'rules')]) {
+    if (fs.existsSync(c)) return c;
+  }
+  return undefined;
+}
+
+export function docPath(code: string): string | undefined {
+  const dir = docsDir();
+  const p = dir && path.join(dir, `${code}.md`);
+  return p && fs.existsSync(p) ? p : undefined;
+}
+
+/** The public URL of a rule's page (stable across machines; used in SARIF). */
+export function docUrl(code: string): string {
+  return `${REPO_DOCS}/${code}.md`;
+}
+
+/** A link that works offline in the editor: the bundled page, else the public URL. */
+export function localDocUrl(code: string): string {
+  const p = docPath(code);
+  return p ? pathToFileURL(p).href : docUrl(code);
+}

@@ -1,0 +1,65 @@
+import type { Node } from 'web-tree-sitter';
+import type { Rule, RuleContext } from '../types';
+import type { Facts } from '../../resolve/facts';
+
+const AT_METHOD: Record<string, string> = { '=': 'set', '+=': 'add', '-=': 'subtract', '*=': 'multiply', '/=': 'divide', '**=': 'power' };
+
+/** Does `name` hold a JAX array at `node`: bound from `jax.numpy.*` / `jax.random.*`, or a non-static parameter of a JAX-traced function? */
+export function isJaxArrayName(name: string, node: Node, facts: Facts): boolean {
+  const a = facts.assignmentBefore(name, node);
+  const fn = facts.enclosingFunction(node);
+  if (a && (a.scope !== 0 || !fn || !fn.params?.includes(name))) {
+    const callee = a.callee;
+    return !!callee && (callee.startsWith('jax.numpy.') || callee.startsWith('jax.random.')) && !NON_ARRAY_RANDOM.has(callee);
+  }
+  if (fn && fn.traced === 'jax' && fn.params?.includes(name) && !fn.staticParams?.has(name)) return true;
+  return false;
+}
+
+/** jax.random functions that return keys, not sample arrays. */
+const NON_ARRAY_RANDOM = new Set(['jax.random.key', 'jax.random.PRNGKey', 'jax.random.split', 'jax.random.fold_in', 'jax.random.key_data', 'jax.random.wrap_key_data']);
+
+function check(ctx: RuleContext, node: Node, op: string): void {
+  const left = node.childForFieldName('left');
+  if (left?.type !== 'subscript') return;
+  const obj = left.childForFieldName('value');
+  if (obj?.type !== 'identifier' || !isJaxArrayName(obj.text, node, ctx.facts)) return;
+  const method = AT_METHOD[op];
+  const right = node.childForFieldName('right');
+  const name = obj.text;
+  const indexText = ctx.source.slice(obj.endIndex, left.endIndex); // "[i, j]" as written
+  const message = `JAX arrays are immutable: \`${left.text} ${op} …\` fails on a jax.Array. Use \`${name} = ${name}.at${indexText}.${method ?? 'set'}(…)\`.`;
+  const standalone = node.parent?.type === 'expression_statement' && node.parent.namedChildren.length === 1;
+  if (!method || !right || !standalone || right.type === 'expression_list' || right.type === 'assignment' || right.type === 'pattern_list') {
+    ctx.report(left, message);
+    return;
+  }
+  ctx.report(left, message, {
+    title: `Use ${name}.at${indexText}.${method}(…)`,
+    edits: [{ range: ctx.range(node), newText: `${name} = ${name}.at${indexText}.${method}(${right.text})` }],
+  });
+}
+
+export const JAX002: Rule = {
+  meta: {
+    code: 'JAX002',
+    name: 'in-place-array-update',
+    framework: 'jax',
+    category: 'correctness',
+    defaultSeverity: 'error',
+    fixable: true,
+    summary: 'In-place item assignment on a JAX array (x[i] = v) raises: JAX arrays are immutable; use x.at[i].set(v).',
+  },
+  create(ctx) {
+    return {
+      assignment(node) {
+        if (node.childForFieldName('type')) return; // annotated assignment
+        check(ctx, node, '=');
+      },
+      augmented_assignment(node) {
+        const op = node.childForFieldName('operator')?.text ?? '';
+        check(ctx, node, op);
+      },
+    };
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * Shared logic of JAX001 and TF001: Python side effects inside a traced function run once, at trace
+ * time, not on every call.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Fix, RuleContext, Visitor } from '../types';
+import type { TraceKind } from '../../resolve/facts';
+import { argumentNodes, isBuiltinCall, isLocalTo, methodCall } from '../util';
+
+const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'popitem', 'remove', 'clear', 'add', 'discard', 'setdefault', 'update', 'appendleft']);
+const CONTAINER_VALUES = new Set(['list', 'dictionary', 'set', 'list_comprehension', 'dictionary_comprehension', 'set_comprehension']);
+const CONTAINER_CALLS = new Set(['list', 'dict', 'set', 'deque', 'defaultdict', 'OrderedDict', 'Counter']);
+
+export interface SideEffectOptions {
+  kind: TraceKind;
+  /** e.g. "jax.jit-traced function" / "tf.function" */
+  label: string;
+  printFix: (ctx: RuleContext, call: Node) => Fix | undefined;
+  printAdvice: string;
+}
+
+/** Is `name` a list/dict/set bound outside the traced function `fnIndex` (module or enclosing scope)? */
+function isOuterContainer(name: string, fnIndex: number, ctx: RuleContext): boolean {
+  const { facts } = ctx;
+  if (isLocalTo(name, fnIndex, facts)) return false;
+  const outer = (facts.assignments.get(name) ?? []).filter((x) => x.scope !== fnIndex && !x.augmented);
+  const a = outer[outer.length - 1];
+  if (!a) return false;
+  if (CONTAINER_VALUES.has(a.value.type)) return true;
+  if (a.value.type === 'call') {
+    const f = a.value.childForFieldName('function');
+    const simple = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+    return !!simple && CONTAINER_CALLS.has(simple);
+  }
+  return false;
+}
+
+export function sideEffectVisitor(ctx: RuleContext, o: SideEffectOptions): Visitor {
+  const { facts } = ctx;
+  function reportGlobal(node: Node, word: string): void {
+    const scope = facts.tracedScope(node, o.kind);
+    if (!scope) return;
+    const written = node.namedChildren.filter((n) => n?.type === 'identifier' && facts.writesIn(n.text, scope).length > 0);
+    if (written.length === 0) return;
+    ctx.report(node, `\`${word} ${written.map((n) => n!.text).join(', ')}\` is written inside a ${o.label}: the write happens once while tracing, not on every call. Return the new value instead.`);
+  }
+  return {
+    call(node) {
+      const scope = facts.tracedScope(node, o.kind);
+      if (!scope) return;
+      const fn = node.childForFieldName('function')!;
+      if (isBuiltinCall(node, 'print', facts)) {
+        ctx.report(fn, `print() inside a ${o.label} runs once while tracing, not on every call, and shows tracers instead of values. ${o.printAdvice}`, o.printFix(ctx, node));
+        return;
+      }
+      if (isBuiltinCall(node, 'input', facts) || isBuiltinCall(node, 'open', facts)) {
+        ctx.report(fn, `${fn.text}() inside a ${o.label} runs once while tracing, not on every call; do the I/O outside the traced function.`);
+        return;
+      }
+      const m = methodCall(node);
+      if (m && MUTATORS.has(m.method) && m.receiver.type === 'identifier' && isOuterContainer(m.receiver.text, scope.index, ctx)) {
+        ctx.report(node, `\`${m.receiver.text}.${m.method}(…)\` mutates an object defined outside the ${o.label}: it happens once while tracing, not on every call. Return the value instead.`);
+      }
+    },
+    assignment(node) {
+      const scope = facts.tracedScope(node, o.kind);
+      if (!scope) return;
+      const left = node.childForFieldName('left');
+      const obj = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+      if (obj?.type === 'identifier' && isOuterContainer(obj.text, scope.index, ctx)) {
+        ctx.report(left!, `Writing into \`${obj.text}\`, defined outside the ${o.label}, happens once while tracing, not on every call. Return the value instead.`);
+      }
+    },
+    global_statement(node) { reportGlobal(node, 'global'); },
+    nonlocal_statement(node) { reportGlobal(node, 'nonlocal'); },
+  };
+}
+
+/** The arguments of a print() call when a fix can carry them over: no splats and no keyword arguments but those allowed. */
+export function printArgs(call: Node, allowedKeywords: string[] = []): Node[] | undefined {
+  const args = argumentNodes(call);
+  for (const a of args) {
+    if (a.type === 'list_splat' || a.type === 'dictionary_splat' || a.type === 'parenthesized_list_splat') return undefined;
+    if (a.type === 'keyword_argument' && !allowedKeywords.includes(a.childForFieldName('name')?.text ?? '')) return undefined;
+  }
+  return args;
+}

@@ -1,0 +1,28 @@
+import type { Rule, Fix } from '../types';
+import { sideEffectVisitor, printArgs } from '../shared/sideEffects';
+
+export const TF001: Rule = {
+  meta: {
+    code: 'TF001',
+    name: 'side-effect-in-tf-function',
+    framework: 'tensorflow',
+    category: 'correctness',
+    defaultSeverity: 'warning',
+    fixable: true,
+    summary: 'Python side effects (print, list.append, outer mutation) inside @tf.function run only while tracing.',
+  },
+  create(ctx) {
+    return sideEffectVisitor(ctx, {
+      kind: 'tensorflow',
+      label: 'tf.function',
+      printAdvice: 'Use tf.print to print on every call.',
+      printFix(ctx, call): Fix | undefined {
+        // tf.print accepts the same positional inputs and the `sep` / `end` keywords.
+        if (!printArgs(call, ['sep', 'end'])) return undefined;
+        const name = ctx.nameFor('tensorflow.print', { module: 'tensorflow', alias: 'tf' });
+        const fn = call.childForFieldName('function')!;
+        return { title: 'Replace print with tf.print', edits: [{ range: ctx.range(fn), newText: name.text }, ...name.edits] };
+      },
+    });
+  },
+};

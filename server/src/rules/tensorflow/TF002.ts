@@ -1,0 +1,36 @@
+import type { Node } from 'web-tree-sitter';
+import type { Rule } from '../types';
+
+/** `if self.v is None:` / `if v is None:` around the creation: the documented create-once pattern. */
+function insideCreateOnceGuard(node: Node): boolean {
+  for (let p = node.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type === 'if_statement') {
+      const cond = p.childForFieldName('condition');
+      if (cond && /\bis\s+None\b|^not\s+/.test(cond.text)) return true;
+    }
+  }
+  return false;
+}
+
+export const TF002: Rule = {
+  meta: {
+    code: 'TF002',
+    name: 'variable-created-in-tf-function',
+    framework: 'tensorflow',
+    category: 'correctness',
+    defaultSeverity: 'error',
+    fixable: false,
+    summary: 'tf.Variable created inside a @tf.function body: allowed only on the first trace; create it once outside or in build().',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    return {
+      call(node) {
+        if (facts.callee(node) !== 'tensorflow.Variable') return;
+        const scope = facts.tracedScope(node, 'tensorflow');
+        if (!scope || insideCreateOnceGuard(node)) return;
+        ctx.report(node.childForFieldName('function')!, 'tf.Variable created inside a tf.function: tf.function only supports creating variables on the first call, so a retrace raises ValueError. Create the variable once outside the function (or in a Keras layer\'s build()) and assign to it here.');
+      },
+    };
+  },
+};

@@ -1,0 +1,63 @@
+import type { Node } from 'web-tree-sitter';
+import type { Rule } from '../types';
+import { argumentNodes, importsModule, methodCall, stringValue } from '../util';
+
+const CUDA_LITERAL = /^cuda(:\d+)?$/;
+
+/** Inside `if torch.cuda.is_available():` (or a similar guard) the literal is a deliberate choice. */
+function guardedByAvailability(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'if_statement' || p.type === 'conditional_expression') {
+      if (/is_available\s*\(/.test(p.type === 'if_statement' ? p.childForFieldName('condition')?.text ?? '' : p.text)) return true;
+    }
+  }
+  return false;
+}
+
+export const PT201: Rule = {
+  meta: {
+    code: 'PT201',
+    name: 'hard-coded-cuda',
+    framework: 'torch',
+    category: 'portability',
+    defaultSeverity: 'information',
+    fixable: false,
+    summary: 'Hard-coded CUDA device (.cuda(), device="cuda", torch.device("cuda")) breaks on CPU, Apple MPS and other accelerators.',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    let torchFile: boolean | undefined;
+    const advice = 'Pick the device once (e.g. `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, or `torch.accelerator.current_accelerator()`) and pass it around.';
+    return {
+      call(node) {
+        torchFile ??= importsModule(facts, 'torch');
+        if (!torchFile) return;
+        const m = methodCall(node);
+        if (m && m.method === 'cuda' && !guardedByAvailability(node)) {
+          const attr = node.childForFieldName('function')!.childForFieldName('attribute')!;
+          // `torch.cuda` module calls (torch.cuda.synchronize) are not the tensor method.
+          if (facts.qualifiedName(node.childForFieldName('function')) === 'torch.cuda') return;
+          ctx.report(attr, `\`.cuda()\` hard-codes the CUDA device. ${advice}`);
+          return;
+        }
+        const callee = facts.callee(node);
+        const args = argumentNodes(node);
+        if (callee === 'torch.device' || (m && m.method === 'to')) {
+          const first = args[0];
+          if (first && first.type === 'string' && CUDA_LITERAL.test(stringValue(first) ?? '') && !guardedByAvailability(node)) {
+            ctx.report(first, `${callee === 'torch.device' ? 'torch.device' : '.to'}(${first.text}) hard-codes the CUDA device. ${advice}`);
+          }
+        }
+        const isTorchCall = callee?.startsWith('torch.') || (m && m.method === 'to');
+        if (!isTorchCall) return;
+        for (const a of args) {
+          if (a.type !== 'keyword_argument' || a.childForFieldName('name')?.text !== 'device') continue;
+          const v = a.childForFieldName('value');
+          if (v?.type === 'string' && CUDA_LITERAL.test(stringValue(v) ?? '') && !guardedByAvailability(node)) {
+            ctx.report(v, `device=${v.text} hard-codes the CUDA device. ${advice}`);
+          }
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,54 @@
+/** The rule model: one rule per file, pure functions of (tree, facts, settings) → findings. */
+import type { Node } from 'web-tree-sitter';
+import type { Facts } from '../resolve/facts';
+import type { Range } from '../parse/document';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type Framework = 'jax' | 'tensorflow' | 'torch' | 'portability';
+export type Category = 'correctness' | 'performance' | 'portability' | 'deprecation';
+
+export interface RuleMeta {
+  code: string;
+  name: string;
+  framework: Framework;
+  category: Category;
+  defaultSeverity: Severity;
+  /** Off unless selected (PORT002). */
+  enabledByDefault?: boolean;
+  /** Whether some findings carry an automatic fix. */
+  fixable: boolean;
+  /** One line, shown in `framewise rules`. */
+  summary: string;
+}
+
+export interface TextEdit { range: Range; newText: string }
+export interface Fix { title: string; edits: TextEdit[] }
+
+export interface Finding {
+  code: string;
+  message: string;
+  range: Range;
+  severity: Severity;
+  fix?: Fix;
+}
+
+export interface RuleContext {
+  readonly facts: Facts;
+  readonly source: string;
+  report(node: Node | Range, message: string, fix?: Fix): void;
+  /** Range of a node in LSP coordinates. */
+  range(node: Node): Range;
+  /**
+   * How to name `qualified` here (e.g. `jax.debug.print` → `jax.debug.print` if `import jax`), plus the
+   * import edit to add when nothing binds it yet.
+   */
+  nameFor(qualified: string, preferredImport?: { module: string; alias?: string }): { text: string; edits: TextEdit[] };
+}
+
+/** Node type → handler; `exit` runs after every node was visited. */
+export type Visitor = { [nodeType: string]: ((node: Node) => void) | undefined } & { exit?: () => void };
+
+export interface Rule {
+  meta: RuleMeta;
+  create(ctx: RuleContext): Visitor;
+}

@@ -1,0 +1,55 @@
+/** Small node helpers shared by rules. */
+import type { Node } from 'web-tree-sitter';
+import type { Facts } from '../resolve/facts';
+
+/** For `recv.method(...)`: the method name and receiver; undefined for other calls. */
+export function methodCall(call: Node): { method: string; receiver: Node } | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute') return undefined;
+  const attr = fn.childForFieldName('attribute');
+  const recv = fn.childForFieldName('object');
+  return attr && recv ? { method: attr.text, receiver: recv } : undefined;
+}
+
+/** A call to the builtin `name` (not shadowed by an import, def or module-level assignment). */
+export function isBuiltinCall(call: Node, name: string, facts: Facts): boolean {
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'identifier' && fn.text === name && facts.isBuiltin(name);
+}
+
+export function argumentNodes(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list') return [];
+  return args.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment');
+}
+
+/** The string value of a plain (non-f, non-concatenated) string literal. */
+export function stringValue(node: Node | null | undefined): string | undefined {
+  if (!node || node.type !== 'string') return undefined;
+  const start = node.namedChildren.find((c) => c?.type === 'string_start')?.text ?? '';
+  if (/[fF]/.test(start)) return undefined;
+  if (node.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
+  return node.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
+}
+
+/** True when the file imports anything from this top-level module (through any alias). */
+export function importsModule(facts: Facts, top: string): boolean {
+  for (const b of facts.imports.bindings.values()) if (b.qualified === top || b.qualified.startsWith(top + '.')) return true;
+  return facts.imports.starModules.some((m) => m === top || m.startsWith(top + '.'));
+}
+
+/** Nearest ancestor (via parent links) of one of the given types, stopping at function boundaries. */
+export function ancestorOfType(node: Node, types: string[], stopAtFunction = true): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (types.includes(p.type)) return p;
+    if (stopAtFunction && (p.type === 'function_definition' || p.type === 'lambda')) return undefined;
+  }
+  return undefined;
+}
+
+/** Names bound locally in a function: its parameters and every name assigned in it. */
+export function isLocalTo(name: string, fnIndex: number, facts: Facts): boolean {
+  const fn = facts.containers[fnIndex];
+  if (fn.params?.includes(name)) return true;
+  return (facts.assignments.get(name) ?? []).some((a) => a.scope === fnIndex);
+}
