@@ -65,7 +65,7 @@ function looksBinary(text: string): boolean {
 }
 
 export class PythonDocument {
-  private parser: Parser;
+  private parser: Parser | undefined;
   private _text: string;
   private _starts: number[];
   private _tree: Tree | undefined;
@@ -78,7 +78,6 @@ export class PythonDocument {
     text: string,
     private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
   ) {
-    this.parser = createParser();
     this._text = text;
     this._starts = lineStarts(text);
   }
@@ -141,6 +140,7 @@ export class PythonDocument {
       this._skip = { kind: 'binary', message: 'Framewise skipped this file: it contains NUL or undecodable bytes, so it is not Python source.' };
       return;
     }
+    this.parser ??= createParser();
     const tree = safeParse(this.parser, this._text, this._tree);
     if (!tree) {
       this.dropTree();
@@ -158,6 +158,7 @@ export class PythonDocument {
 
   dispose(): void {
     this.dropTree();
-    this.parser.delete();
+    this.parser?.delete();
+    this.parser = undefined;
   }
 }
