@@ -4,7 +4,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Fix, RuleContext, Visitor } from '../types';
-import type { TraceKind } from '../../resolve/facts';
+import type { Container, TraceKind } from '../../resolve/facts';
 import { argumentNodes, isBuiltinCall, isLocalTo, methodCall } from '../util';
 
 const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'popitem', 'remove', 'clear', 'add', 'discard', 'setdefault', 'update', 'appendleft']);
@@ -50,6 +50,9 @@ export function sideEffectVisitor(ctx: RuleContext, o: SideEffectOptions): Visit
       if (!scope) return;
       const fn = node.childForFieldName('function')!;
       if (isBuiltinCall(node, 'print', facts)) {
+        // Printing only literals or static metadata (shape/dtype/ndim, static args) is the documented way to see
+        // when a trace happens: not a bug.
+        if (printsOnlyStatic(node, scope)) return;
         ctx.report(fn, `print() inside a ${o.label} runs once while tracing, not on every call, and shows tracers instead of values. ${o.printAdvice}`, o.printFix(ctx, node));
         return;
       }
@@ -74,6 +77,28 @@ export function sideEffectVisitor(ctx: RuleContext, o: SideEffectOptions): Visit
     global_statement(node) { reportGlobal(node, 'global'); },
     nonlocal_statement(node) { reportGlobal(node, 'nonlocal'); },
   };
+}
+
+const STATIC_ATTRS = new Set(['shape', 'dtype', 'ndim', 'size', 'aval', 'weak_type']);
+const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none']);
+
+function isStaticExpr(node: Node, scope: Container): boolean {
+  if (LITERALS.has(node.type)) return true;
+  if (node.type === 'keyword_argument') return true; // sep=/end=/file=
+  if (node.type === 'attribute') return STATIC_ATTRS.has(node.childForFieldName('attribute')?.text ?? '');
+  if (node.type === 'identifier') return !!scope.staticParams?.has(node.text);
+  if (node.type === 'call') {
+    const f = node.childForFieldName('function');
+    if (f?.type === 'identifier' && (f.text === 'len' || f.text === 'type')) return true;
+  }
+  if (node.type === 'string') {
+    return node.namedChildren.every((c) => c?.type !== 'interpolation' || isStaticExpr(c.childForFieldName('expression') ?? c, scope));
+  }
+  return false;
+}
+
+function printsOnlyStatic(call: Node, scope: Container): boolean {
+  return argumentNodes(call).every((a) => isStaticExpr(a, scope));
 }
 
 /** The arguments of a print() call when a fix can carry them over: no splats and no keyword arguments but those allowed. */
