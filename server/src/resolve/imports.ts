@@ -69,19 +69,20 @@ export function collectImport(node: Node, table: ImportTable): void {
   if (node.type === 'import_from_statement') {
     const moduleNode = node.childForFieldName('module_name');
     if (!moduleNode) return;
-    let mod = moduleNode.text.replace(/\s+/g, '');
-    if (moduleNode.type === 'relative_import') mod = mod; // keeps leading dots: never a framework module
+    // Relative imports keep their leading dots, so they never resolve to a framework module.
+    const mod = moduleNode.text.replace(/\s+/g, '');
+    const join = (name: string) => (mod.endsWith('.') ? `${mod}${name}` : `${mod}.${name}`);
     for (const child of node.namedChildren) {
       if (!child || child.id === moduleNode.id) continue;
       if (child.type === 'wildcard_import') {
         table.starModules.push(mod);
       } else if (child.type === 'dotted_name') {
         const name = dottedName(child)!;
-        table.add(name.split('.')[0], `${mod}.${name}`, node);
+        table.add(name.split('.')[0], join(name), node);
       } else if (child.type === 'aliased_import') {
         const name = dottedName(child.childForFieldName('name'));
         const alias = child.childForFieldName('alias')?.text;
-        if (name && alias) table.add(alias, `${mod}.${name}`, node);
+        if (name && alias) table.add(alias, join(name), node);
       }
     }
   }

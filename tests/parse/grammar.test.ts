@@ -1,0 +1,81 @@
+/** The grammar/runtime pair loads and parses modern Python without error nodes. */
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initParser, createParser, getLanguage } from '../../server/src/parse/parser';
+
+const PY312 = `
+from __future__ import annotations
+import asyncio
+from dataclasses import dataclass
+
+type Vector = list[float]
+
+@dataclass(frozen=True)
+class Point[T]:
+    x: T
+    y: T
+
+def first[T](xs: list[T]) -> T | None:
+    return xs[0] if xs else None
+
+async def fetch(n: int) -> list[int]:
+    async with asyncio.timeout(1):
+        results = [i async for i in agen(n)]
+        await asyncio.sleep(0)
+    return results
+
+async def agen(n):
+    for i in range(n):
+        yield i
+
+def describe(cmd):
+    match cmd:
+        case {"op": "add", "args": [a, b, *rest]}:
+            return a + b
+        case Point(x=0, y=y) if y > 0:
+            return f"on the y axis at {y!r:>8}"
+        case [int(i), *_] | (str() as i):
+            return i
+        case _:
+            return None
+
+if (n := len("walrus")) > 3:
+    print(f"{n=} {'nested' + f'{n:{n}d}'}")
+
+def pos_only(a, /, b, *, c=1, **kw) -> None: ...
+lam = lambda *a, **k: (a, k)
+x = [*range(3), *[4]]
+d = {**{"a": 1}, "b": 2}
+try:
+    pass
+except* ValueError as eg:
+    raise
+`;
+
+describe('grammar', () => {
+  beforeAll(async () => { await initParser(); });
+
+  it('parses Python 3.12 syntax with no error node', () => {
+    const parser = createParser();
+    const tree = parser.parse(PY312)!;
+    const errors = tree.rootNode.descendantsOfType(['ERROR']);
+    expect(errors.map((e) => e?.text)).toEqual([]);
+    expect(tree.rootNode.hasError).toBe(false);
+    for (const t of ['match_statement', 'decorated_definition', 'named_expression', 'type_alias_statement', 'interpolation', 'await', 'except_clause', 'type_parameter', 'keyword_separator', 'positional_separator']) {
+      expect(tree.rootNode.descendantsOfType(t).length, t).toBeGreaterThan(0);
+    }
+  });
+
+  it('records an ABI-compatible pair and ships the same bytes as the npm packages', () => {
+    expect(getLanguage().abiVersion).toBeGreaterThanOrEqual(14);
+    const root = path.resolve(__dirname, '..', '..');
+    for (const [pkg, file] of [['tree-sitter-python', 'tree-sitter-python.wasm'], ['web-tree-sitter', 'web-tree-sitter.wasm']]) {
+      const shipped = fs.readFileSync(path.join(root, 'grammars', file));
+      const fromNpm = fs.readFileSync(path.join(root, 'node_modules', pkg, file));
+      expect(shipped.equals(fromNpm), file).toBe(true);
+      const version = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+      expect(fs.readFileSync(path.join(root, 'grammars', 'VERSIONS.md'), 'utf8')).toContain(`| \`${file}\` | \`${pkg}\` | ${version} |`);
+    }
+  });
+});

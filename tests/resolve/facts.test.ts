@@ -1,0 +1,155 @@
+/** Name resolution and scope facts. */
+import { describe, it, expect, beforeAll } from 'vitest';
+import type { Node } from 'web-tree-sitter';
+import { initParser, createParser } from '../../server/src/parse/parser';
+import { analyzeTree } from '../../server/src/analyze';
+import type { Facts } from '../../server/src/resolve/facts';
+
+function factsOf(src: string): Facts {
+  const parser = createParser();
+  const tree = parser.parse(src)!;
+  return analyzeTree(tree, src, { select: [] }, []).facts;
+}
+
+/** The first call whose text starts with `prefix`. */
+function call(f: Facts, prefix: string): Node {
+  const c = f.calls.find((n) => n.text.startsWith(prefix));
+  if (!c) throw new Error(`no call ${prefix}`);
+  return c;
+}
+
+describe('imports and qualified names', () => {
+  beforeAll(async () => { await initParser(); });
+
+  it.each([
+    ['import torch.nn as nn\nnn.Linear(1, 2)', 'nn.Linear', 'torch.nn.Linear'],
+    ['from flax import linen as nn\nnn.Dense(3)', 'nn.Dense', 'flax.linen.Dense'],
+    ['import jax.numpy as jnp\njnp.sum(x)', 'jnp.sum', 'jax.numpy.sum'],
+    ['from tensorflow import keras\nkeras.layers.Dense(3)', 'keras.layers', 'tensorflow.keras.layers.Dense'],
+    ['from torch.nn import functional as F\nF.relu(x)', 'F.relu', 'torch.nn.functional.relu'],
+    ['import tensorflow as tf\ntf.reduce_sum(x)', 'tf.reduce', 'tensorflow.reduce_sum'],
+    ['import jax\njax.numpy.sum(x)', 'jax.numpy', 'jax.numpy.sum'],
+    ['import jax.numpy\njax.numpy.sum(x)', 'jax.numpy', 'jax.numpy.sum'],
+    ['from jax import random as jr\njr.normal(k, (2,))', 'jr.normal', 'jax.random.normal'],
+    ['from torch import optim\noptim.Adam(p)', 'optim.Adam', 'torch.optim.Adam'],
+    ['def f():\n    import optax\n    optax.adam(1e-3)', 'optax.adam', 'optax.adam'],
+  ])('%s', (src, prefix, expected) => {
+    const f = factsOf(src);
+    expect(f.callee(call(f, prefix))).toBe(expected);
+  });
+
+  it('does not resolve by alias text alone', () => {
+    const f = factsOf('import numpy as jnp\njnp.sum(x)\nnn.Linear(1, 2)\nfrom . import nn as tf\ntf.function(g)');
+    expect(f.callee(call(f, 'jnp.sum'))).toBe('numpy.sum');
+    expect(f.callee(call(f, 'nn.Linear'))).toBeUndefined();
+    expect(f.callee(call(f, 'tf.function'))).toBe('.nn.function');
+  });
+
+  it('records star imports and relative imports sensibly', () => {
+    const f = factsOf('from torch.nn.functional import *\nfrom .models import Net\nrelu(x)\nNet()');
+    expect(f.imports.starModules).toEqual(['torch.nn.functional']);
+    expect(f.callee(call(f, 'Net('))).toBe('.models.Net');
+  });
+});
+
+describe('scope facts', () => {
+  beforeAll(async () => { await initParser(); });
+
+  const traced = (f: Facts, prefix: string) => f.tracedScope(call(f, prefix))?.traced;
+
+  it('finds traced scopes from decorators, partial and wrapping calls', () => {
+    const f = factsOf(`
+import jax, functools
+import tensorflow as tf
+import torch
+from functools import partial
+from jax import jit, lax
+
+@jax.jit
+def a(x): return inner_a(x)
+
+@partial(jax.jit, static_argnums=(1,))
+def b(x, n): return inner_b(x)
+
+@functools.partial(jit, static_argnames=("mode",))
+def c(x, mode): return inner_c(x)
+
+@tf.function(jit_compile=True)
+def d(x): return inner_d(x)
+
+@torch.compile(mode="max-autotune")
+def e(x): return inner_e(x)
+
+def body(i, carry): return inner_body(carry)
+lax.fori_loop(0, 3, body, 0)
+
+def g(x): return inner_g(x)
+g_jit = jax.jit(g)
+
+def plain(x): return inner_plain(x)
+
+def helper(x): return inner_helper(x)
+@jax.jit
+def h(x): return helper(x)
+`);
+    expect(traced(f, 'inner_a')).toBe('jax');
+    expect(traced(f, 'inner_b')).toBe('jax');
+    expect(f.tracedScope(call(f, 'inner_b'))?.staticParams).toEqual(new Set(['n']));
+    expect(f.tracedScope(call(f, 'inner_c'))?.staticParams).toEqual(new Set(['mode']));
+    expect(traced(f, 'inner_d')).toBe('tensorflow');
+    expect(traced(f, 'inner_e')).toBe('torch');
+    expect(traced(f, 'inner_body')).toBe('jax');
+    expect(traced(f, 'inner_g')).toBe('jax');
+    expect(traced(f, 'inner_plain')).toBeUndefined();
+    expect(traced(f, 'inner_helper')).toBe('jax'); // called from a jitted function
+  });
+
+  it('marks torch.compile(model) forward as traced', () => {
+    const f = factsOf(`
+import torch
+from torch import nn
+class Net(nn.Module):
+    def forward(self, x): return inner_fwd(x)
+    def other(self, x): return inner_other(x)
+model = Net()
+fast = torch.compile(model)
+`);
+    expect(traced(f, 'inner_fwd')).toBe('torch');
+    expect(traced(f, 'inner_other')).toBeUndefined();
+  });
+
+  it('finds training loops by framework and no_grad regions', () => {
+    const f = factsOf(`
+import torch, optax
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+sched = torch.optim.lr_scheduler.StepLR(opt, 10)
+for epoch in range(3):
+    for x, y in loader:
+        loss = crit(model(x), y)
+        loss.backward()
+        opt.step()
+        a_in_train(loss)
+    sched.step()
+    a_per_epoch(loss)
+with torch.no_grad():
+    b_no_grad(x)
+@torch.inference_mode()
+def evaluate(x): return c_inference(x)
+tx = optax.adam(1e-3)
+for batch in data:
+    updates, state = tx.update(grads, state, params)
+    d_jax_train(updates)
+while step < 10:
+    scheduler.step()
+    e_not_train(step)
+`);
+    const loop = (p: string) => f.trainingLoop(call(f, p));
+    expect(loop('a_in_train')?.trainingFramework).toEqual(new Set(['torch']));
+    expect(loop('a_per_epoch')).toBeUndefined();
+    expect(f.inNoGrad(call(f, 'b_no_grad'))).toBe(true);
+    expect(f.inNoGrad(call(f, 'c_inference'))).toBe(true);
+    expect(f.inNoGrad(call(f, 'a_in_train'))).toBe(false);
+    expect(loop('d_jax_train')?.trainingFramework).toEqual(new Set(['jax']));
+    expect(loop('e_not_train')).toBeUndefined();
+  });
+});
