@@ -4,17 +4,20 @@ import type { Facts } from '../../resolve/facts';
 
 const AT_METHOD: Record<string, string> = { '=': 'set', '+=': 'add', '-=': 'subtract', '*=': 'multiply', '/=': 'divide', '**=': 'power' };
 
-/** Does `name` hold a JAX array at `node`: bound from `jax.numpy.*` / `jax.random.*`, or a non-static parameter of a JAX-traced function? */
+/** Does `name` hold a JAX array at `node`: bound from `jax.numpy.*` / `jax.random.*` / `jax.nn.*` / `jax.lax.*`, or a non-static parameter of a JAX-traced function? */
 export function isJaxArrayName(name: string, node: Node, facts: Facts): boolean {
   const a = facts.assignmentBefore(name, node);
   const fn = facts.enclosingFunction(node);
   if (a && (a.scope !== 0 || !fn || !fn.params?.includes(name))) {
     const callee = a.callee;
-    return !!callee && (callee.startsWith('jax.numpy.') || callee.startsWith('jax.random.')) && !NON_ARRAY_RANDOM.has(callee);
+    return !!callee && ARRAY_PRODUCERS.some((p) => callee.startsWith(p)) && !NON_ARRAY_RANDOM.has(callee);
   }
   if (fn && fn.traced === 'jax' && fn.params?.includes(name) && !fn.staticParams?.has(name)) return true;
   return false;
 }
+
+/** Modules whose functions return jax.Array values. */
+const ARRAY_PRODUCERS = ['jax.numpy.', 'jax.random.', 'jax.nn.', 'jax.lax.', 'jax.scipy.', 'jax.device_put'];
 
 /** jax.random functions that return keys, not sample arrays. */
 const NON_ARRAY_RANDOM = new Set(['jax.random.key', 'jax.random.PRNGKey', 'jax.random.split', 'jax.random.fold_in', 'jax.random.key_data', 'jax.random.wrap_key_data']);
