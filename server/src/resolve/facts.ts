@@ -25,10 +25,14 @@ export interface Container {
   tracedDirect?: boolean;
   /** parameter names that are static under jit (static_argnums / static_argnames) */
   staticParams?: Set<string>;
+  /** function/lambda: qualified names of the wrappers applied to it directly (`jax.jit`, `jax.grad`, …) */
+  tracedBy?: Set<string>;
   /** loop: body calls backward()/optimizer step/apply_gradients/optax update */
   training?: boolean;
   /** loop: which framework's training calls made it a training loop */
   trainingFramework?: Set<TraceKind>;
+  /** loop: its body (not a nested loop) calls a compiled function (see `compiledCallKind`) */
+  callsCompiled?: Set<TraceKind>;
   /** with / function: gradients disabled (torch.no_grad / inference_mode) */
   noGrad?: boolean;
 }
@@ -42,7 +46,18 @@ export interface Assignment {
   scope: number; // index of the enclosing function/module container
   /** `x += …` and friends: a write, but the value keeps its kind */
   augmented?: boolean;
+  /**
+   * How the name is bound when not by `name = value`: `unpack` — one target of `a, b = value` whose
+   * right side could not be split element-wise (`value` is the whole right side); `for` — a `for`
+   * loop target (`value` is the iterable, `callee` is undefined).
+   */
+  via?: 'unpack' | 'for';
 }
+
+/** Wrappers that compile the function they wrap: calling the result runs compiled code. */
+const COMPILE_WRAPPERS: Record<string, TraceKind> = {
+  'jax.jit': 'jax', 'jax.pmap': 'jax', 'flax.linen.jit': 'jax', 'tensorflow.function': 'tensorflow', 'torch.compile': 'torch',
+};
 
 /** Wrappers whose function arguments are traced, with the positions of those arguments. */
 const TRACE_WRAPPERS: Record<string, { kind: TraceKind; args: number[] }> = {
@@ -124,6 +139,39 @@ export class Facts {
       if ((c.kind === 'function' || c.kind === 'lambda') && c.traced && (!kind || c.traced === kind)) return c;
     }
     return undefined;
+  }
+
+  /** The innermost `for`/`while` loop around a node within its own function (or module code), if any. */
+  loopAround(node: Node): Container | undefined {
+    for (const c of this.ancestors(node)) {
+      if (c.kind === 'function' || c.kind === 'lambda' || c.kind === 'class') return undefined;
+      if (c.kind === 'loop' && c.node.id !== node.id) return c;
+    }
+    return undefined;
+  }
+
+  /**
+   * The framework when `call` runs a compiled function: `f(…)` where `f` is a def decorated with or
+   * passed to `jax.jit`/`jax.pmap`/`tf.function`/`torch.compile`, or a name bound to such a wrapper
+   * call (`step = jax.jit(train_step)`), or an immediately called wrapper (`jax.jit(f)(x)`).
+   */
+  compiledCallKind(call: Node): TraceKind | undefined {
+    const fn = call.childForFieldName('function');
+    if (!fn) return undefined;
+    if (fn.type === 'call') return this.compileWrapperKind(fn);
+    if (fn.type !== 'identifier') return undefined;
+    const a = this.assignmentBefore(fn.text, call);
+    if (a) return !a.via && a.value.type === 'call' ? this.compileWrapperKind(a.value) : undefined;
+    for (const d of this.functionsByName.get(fn.text) ?? []) {
+      for (const w of d.tracedBy ?? []) if (COMPILE_WRAPPERS[w]) return COMPILE_WRAPPERS[w];
+    }
+    return undefined;
+  }
+
+  /** `jax.jit(f, …)` / `partial(jax.jit, …)(f)`-free form: the framework when `call` builds a compiled function. */
+  private compileWrapperKind(call: Node): TraceKind | undefined {
+    const q = this.callee(call);
+    return q ? COMPILE_WRAPPERS[q] : undefined;
   }
 
   /** The training loop around a node (within its function), if any. */
@@ -216,6 +264,12 @@ export class Facts {
         case 'assignment':
           this.recordAssignment(node, parent);
           break;
+        case 'for_statement': {
+          const left = node.childForFieldName('left');
+          const right = node.childForFieldName('right');
+          if (left && right) for (const id of patternNames(left)) this.addBinding(id.text, start, right, this.scopeIndex(parent), 'for');
+          break;
+        }
         case 'augmented_assignment': {
           const left = node.childForFieldName('left');
           if (left?.type === 'identifier') {
@@ -252,15 +306,31 @@ export class Facts {
   private recordAssignment(node: Node, container: number): void {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
-    if (!left || !right || left.type !== 'identifier') return;
+    if (!left || !right) return;
     const scope = this.scopeIndex(container);
-    const callee = right.type === 'call' ? right.childForFieldName('function') : null;
-    const a: Assignment = { name: left.text, offset: node.startIndex, value: right, scope, callee: undefined };
+    if (left.type === 'identifier') {
+      this.addBinding(left.text, node.startIndex, right, scope);
+      return;
+    }
+    if (!PATTERNS.has(left.type)) return;
+    // `a, b = x, y` binds element-wise; `a, b = f()` binds each target to a part of the whole value.
+    const targets = left.namedChildren.filter((n): n is Node => !!n);
+    const values = PATTERNS.has(right.type) || right.type === 'expression_list' ? right.namedChildren.filter((n): n is Node => !!n) : undefined;
+    const elementWise = values && values.length === targets.length && !targets.some((t) => t.type === 'list_splat_pattern') && !values.some((v) => v.type === 'list_splat');
+    targets.forEach((t, i) => {
+      if (elementWise && t.type === 'identifier') this.addBinding(t.text, node.startIndex, values![i], scope);
+      else for (const id of patternNames(t)) this.addBinding(id.text, node.startIndex, right, scope, 'unpack');
+    });
+  }
+
+  private addBinding(name: string, offset: number, value: Node, scope: number, via?: Assignment['via']): void {
+    const callee = via !== 'for' && value.type === 'call' ? value.childForFieldName('function') : null;
+    const a: Assignment = { name, offset, value, scope, callee: undefined, ...(via ? { via } : {}) };
     // Resolved lazily: imports may come later in the file.
     Object.defineProperty(a, 'callee', { get: () => (callee ? this.qualifiedName(callee) : undefined), enumerable: true });
-    const list = this.assignments.get(left.text) ?? [];
+    const list = this.assignments.get(name) ?? [];
     list.push(a);
-    this.assignments.set(left.text, list);
+    this.assignments.set(name, list);
   }
 
   private scopeIndex(container: number): number {
@@ -317,6 +387,7 @@ export class Facts {
     if (!w) return;
     fn.traced = w.kind;
     fn.tracedDirect = true;
+    (fn.tracedBy ??= new Set()).add(q);
     if (call) fn.staticParams = staticParams(call, fn.params ?? []);
   }
 
@@ -330,17 +401,21 @@ export class Facts {
       for (const i of w.args) {
         const arg = args[i];
         if (!arg) continue;
-        for (const fn of this.functionsFor(arg)) {
+        for (const fn of this.functionsFor(arg, true)) {
           fn.traced = w.kind;
           fn.tracedDirect = true;
+          (fn.tracedBy ??= new Set()).add(q);
           if (q === 'jax.jit' || q === 'jax.pmap') fn.staticParams = staticParams(call, fn.params ?? []);
         }
       }
     }
   }
 
-  /** Function containers an argument refers to: a def by name, a lambda, `partial(f, …)`, a model instance. */
-  private functionsFor(arg: Node): Container[] {
+  /**
+   * Function containers an argument refers to: a def by name, a lambda, `partial(f, …)`, a model
+   * instance; with `throughWrappers`, also the function inside a nested wrapper (`jax.jit(jax.grad(f))`).
+   */
+  private functionsFor(arg: Node, throughWrappers = false): Container[] {
     if (arg.type === 'lambda') {
       const c = this.containerForNode(arg);
       return c ? [c] : [];
@@ -359,7 +434,12 @@ export class Facts {
     }
     if (arg.type === 'call' && PARTIALS.has(this.callee(arg) ?? '')) {
       const inner = positionalArgs(arg)[0];
-      return inner ? this.functionsFor(inner) : [];
+      return inner ? this.functionsFor(inner, throughWrappers) : [];
+    }
+    if (throughWrappers && arg.type === 'call') {
+      const w = TRACE_WRAPPERS[this.callee(arg) ?? ''];
+      const inner = w ? positionalArgs(arg)[w.args[0]] : undefined;
+      return inner && w!.args.length === 1 ? this.functionsFor(inner, true) : [];
     }
     return [];
   }
@@ -373,6 +453,9 @@ export class Facts {
       }
     }
     for (const call of this.calls) {
+      const compiled = this.compiledCallKind(call);
+      const loop = compiled ? this.loopAround(call) : undefined;
+      if (loop) (loop.callsCompiled ??= new Set()).add(compiled!);
       const fw = trainingCallFramework(call, this);
       if (!fw) continue;
       // The innermost loop (within the same function) around the call is a training loop.
@@ -419,6 +502,16 @@ export class Facts {
       }
     }
   }
+}
+
+const PATTERNS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list']);
+
+/** Identifiers bound by an assignment / `for` target (`a`, `a, b`, `(a, [b, *c])`); not attributes or subscripts. */
+function patternNames(target: Node): Node[] {
+  if (target.type === 'identifier') return [target];
+  if (target.type === 'list_splat_pattern' || target.type === 'parenthesized_expression') return target.namedChildren.flatMap((c) => (c ? patternNames(c) : []));
+  if (PATTERNS.has(target.type)) return target.namedChildren.flatMap((c) => (c ? patternNames(c) : []));
+  return [];
 }
 
 function containerKind(type: string): Container['kind'] | undefined {
