@@ -33,8 +33,10 @@ export interface Container {
   trainingFramework?: Set<TraceKind>;
   /** loop: its body (not a nested loop) calls a compiled function (see `compiledCallKind`) */
   callsCompiled?: Set<TraceKind>;
-  /** with / function: gradients disabled (torch.no_grad / inference_mode) */
+  /** with / function: gradients disabled (torch.no_grad / inference_mode / set_grad_enabled(False)) */
   noGrad?: boolean;
+  /** function/lambda: passed to an eager callback (tf.py_function, jax.pure_callback, …): runs as Python on every call, never traced */
+  eager?: boolean;
 }
 
 export interface Assignment {
@@ -84,8 +86,23 @@ const TRACE_WRAPPERS: Record<string, { kind: TraceKind; args: number[] }> = {
   'torch.compile': { kind: 'torch', args: [0] },
 };
 
+/** Wrappers whose function argument runs as plain Python on every call, even from traced code. */
+const EAGER_WRAPPERS: Record<string, number> = {
+  'tensorflow.py_function': 0,
+  'tensorflow.numpy_function': 0,
+  'tensorflow.compat.v1.py_func': 0,
+  'jax.pure_callback': 0,
+  'jax.debug.callback': 0,
+  'jax.experimental.io_callback': 0,
+};
+
 const PARTIALS = new Set(['functools.partial']);
-const NO_GRAD = new Set(['torch.no_grad', 'torch.inference_mode']);
+const NO_GRAD = new Set([
+  'torch.no_grad', 'torch.inference_mode', 'torch.autograd.no_grad', 'torch.autograd.inference_mode',
+  'torch.autograd.grad_mode.no_grad', 'torch.autograd.grad_mode.inference_mode',
+]);
+/** `with torch.set_grad_enabled(flag):` disables gradients unless the flag is literally True. */
+const SET_GRAD_ENABLED = new Set(['torch.set_grad_enabled', 'torch.autograd.set_grad_enabled', 'torch.autograd.grad_mode.set_grad_enabled']);
 
 export const FACT_NODE_TYPES = [
   'import_statement', 'import_from_statement', 'function_definition', 'class_definition',
@@ -133,9 +150,10 @@ export class Facts {
     return undefined;
   }
 
-  /** The traced function/lambda around a node, if any (nested functions count). */
+  /** The traced function/lambda around a node, if any (nested functions count; an eager callback stops the search). */
   tracedScope(node: Node, kind?: TraceKind): Container | undefined {
     for (const c of this.ancestors(node)) {
+      if ((c.kind === 'function' || c.kind === 'lambda') && c.eager) return undefined;
       if ((c.kind === 'function' || c.kind === 'lambda') && c.traced && (!kind || c.traced === kind)) return c;
     }
     return undefined;
@@ -395,6 +413,12 @@ export class Facts {
     for (const call of this.calls) {
       const q = this.callee(call);
       if (!q) continue;
+      const eagerArg = EAGER_WRAPPERS[q];
+      if (eagerArg !== undefined) {
+        const arg = positionalArgs(call)[eagerArg] ?? keywordArg(call, 'func') ?? keywordArg(call, 'callback');
+        if (arg) for (const fn of this.functionsFor(arg)) if (!fn.tracedDirect) fn.eager = true;
+        continue;
+      }
       const w = TRACE_WRAPPERS[q];
       if (!w) continue;
       const args = positionalArgs(call);
@@ -448,7 +472,11 @@ export class Facts {
     for (const c of this.containers) {
       if (c.kind === 'with') {
         for (const item of withItems(c.node)) {
-          if (item.type === 'call' && NO_GRAD.has(this.callee(item) ?? '')) c.noGrad = true;
+          if (item.type !== 'call') continue;
+          const q = this.callee(item) ?? '';
+          if (NO_GRAD.has(q)) c.noGrad = true;
+          // set_grad_enabled(False) or a runtime flag (`set_grad_enabled(is_train)`): gradients may be off.
+          else if (SET_GRAD_ENABLED.has(q) && positionalArgs(item)[0]?.type !== 'true' && keywordArg(item, 'mode')?.type !== 'true') c.noGrad = true;
         }
       }
     }
@@ -473,7 +501,7 @@ export class Facts {
   /** Functions nested in traced functions, or called by name from them, run at trace time too. */
   private propagateTraced(): void {
     for (const c of this.containers) {
-      if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced) {
+      if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced && !c.eager) {
         const outer = this.tracedScope(c.node);
         if (outer && outer.index !== c.index) c.traced = outer.traced;
       }
@@ -489,12 +517,12 @@ export class Facts {
         const scope = this.tracedScope(call);
         if (!scope) continue;
         for (const d of defs) {
-          if (!d.traced) { d.traced = scope.traced; changed = true; }
+          if (!d.traced && !d.eager) { d.traced = scope.traced; changed = true; }
         }
       }
       if (changed) {
         for (const c of this.containers) {
-          if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced) {
+          if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced && !c.eager) {
             const outer = this.tracedScope(c.node);
             if (outer && outer.index !== c.index) c.traced = outer.traced;
           }

@@ -29,7 +29,7 @@ export const TF002: Rule = {
         if (facts.callee(node) !== 'tensorflow.Variable') return;
         const scope = facts.tracedScope(node, 'tensorflow');
         if (!scope || insideCreateOnceGuard(node)) return;
-        ctx.report(node.childForFieldName('function')!, 'tf.Variable created inside a tf.function: tf.function only supports creating variables on the first call, so a retrace raises ValueError. Create the variable once outside the function (or in a Keras layer\'s build()) and assign to it here.');
+        ctx.report(node.childForFieldName('function')!, 'tf.Variable created inside a tf.function: tf.function only supports singleton variables created once, on the first call, and an unconditional creation in the body raises ValueError ("tf.function only supports singleton tf.Variables created on the first call"). Create the variable once outside the function (in __init__, or in a Keras layer\'s build()) and only read or assign it here, or guard the creation with `if self.v is None:`.');
       },
     };
   },

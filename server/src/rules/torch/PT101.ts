@@ -34,6 +34,14 @@ function isTensorName(node: Node, facts: Facts): boolean {
   return false;
 }
 
+/** Inside `if step % N == 0:` within the loop: periodic logging, the documented remedy. */
+function periodic(node: Node, loop: Node): boolean {
+  for (let p = node.parent; p && p.id !== loop.id; p = p.parent) {
+    if ((p.type === 'if_statement' || p.type === 'elif_clause') && /%/.test(p.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
+
 export const PT101: Rule = {
   meta: {
     code: 'PT101',
@@ -49,7 +57,7 @@ export const PT101: Rule = {
     let torchFile: boolean | undefined;
     const isTorchLoop = (node: Node) => {
       const loop = facts.trainingLoop(node);
-      if (!loop || !loop.trainingFramework?.has('torch')) return false;
+      if (!loop || !loop.trainingFramework?.has('torch') || periodic(node, loop.node)) return false;
       torchFile ??= importsModule(facts, 'torch');
       return torchFile;
     };

@@ -4,11 +4,16 @@ import { argumentNodes, importsModule, methodCall, stringValue } from '../util';
 
 const CUDA_LITERAL = /^cuda(:\d+)?$/;
 
-/** Inside `if torch.cuda.is_available():` (or a similar guard) the literal is a deliberate choice. */
+/**
+ * A deliberate device choice, not a hard-coded one: inside `if torch.cuda.is_available():` or another
+ * CUDA/GPU condition (`if use_cuda:`, `if device.type == "cuda":`), or one branch of a conditional
+ * expression (`x.cuda() if use_gpu else x`).
+ */
 function guardedByAvailability(node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'if_statement' || p.type === 'conditional_expression') {
-      if (/is_available\s*\(/.test(p.type === 'if_statement' ? p.childForFieldName('condition')?.text ?? '' : p.text)) return true;
+    if (p.type === 'conditional_expression') return true;
+    if (p.type === 'if_statement' || p.type === 'elif_clause') {
+      if (/is_available\s*\(|cuda|gpu/i.test(p.childForFieldName('condition')?.text ?? '')) return true;
     }
   }
   return false;
