@@ -1,17 +1,19 @@
 /**
  * `framewise` command line: the same analysis as the editor, for CI.
- *   framewise check PATH… [--format text|json|sarif] [--select CODES] [--ignore CODES]
+ *   framewise check PATH… [--format text|json|sarif] [--select CODES] [--ignore CODES] [--config FILE | --no-config]
  *   framewise rules [CODE]
  * Exit codes: 0 clean, 1 findings, 2 usage or configuration error.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { initParser } from '../parse/parser';
 import { analyzeTextSync } from '../engine';
 import { ALL_RULES, ruleByCode } from '../rules/index';
 import { collectPythonFiles } from './files';
 import { formatJson, formatSarif, formatText, type FileResult } from './formats';
 import { docPath, docUrl } from '../rules/docs';
-import type { Settings } from '../config/settings';
+import { mergeSettings, type Settings } from '../config/settings';
+import { findConfig, loadPyproject, type PyprojectConfig } from '../config/pyproject';
 import { VERSION } from '../version';
 
 export class UsageError extends Error {}
@@ -20,10 +22,14 @@ export interface CliIO { out: (s: string) => void; err: (s: string) => void; cwd
 
 const USAGE = `Usage:
   framewise check [PATH…] [--format text|json|sarif] [--select CODES] [--ignore CODES]
+                  [--config FILE | --no-config]
   framewise rules [CODE]
   framewise --version
 
-check: analyse Python files (default PATH: samples/ if present, else .). Exit 0 clean, 1 findings, 2 usage error.
+check: analyse Python files (default PATH: samples/ if present, else .). Exit 0 clean, 1 findings,
+  2 usage or configuration error. Each file uses [tool.framewise] from the nearest pyproject.toml
+  above it that has one; --config FILE uses that file for all, --no-config none. --select replaces
+  the configured selection, --ignore adds to the configured ignores.
 CODES: comma-separated rule codes or prefixes (JAX, PT1, TF002, ALL).`;
 
 export interface ParsedArgs { command: string; positional: string[]; flags: Map<string, string> }
@@ -60,18 +66,57 @@ function codes(v: string | undefined): string[] | undefined {
   return list;
 }
 
+/** A configuration error: reported without the usage text, exit 2. */
+export class ConfigError extends Error {}
+
+/**
+ * The `[tool.framewise]` config for each file (--config: one for all; --no-config: none). Warnings are
+ * written to stderr; any error throws ConfigError listing every error found.
+ */
+function configsFor(files: string[], args: ParsedArgs, io: CliIO): Map<string, PyprojectConfig | undefined> {
+  const explicit = args.flags.get('config');
+  if (explicit !== undefined && args.flags.has('no-config')) throw new UsageError('--config and --no-config cannot be used together');
+  const out = new Map<string, PyprojectConfig | undefined>();
+  if (args.flags.has('no-config')) return out;
+  let fixed: PyprojectConfig | undefined;
+  if (explicit !== undefined) {
+    if (!fs.existsSync(explicit) || !fs.statSync(explicit).isFile()) throw new ConfigError(`${explicit}: no such configuration file`);
+    fixed = loadPyproject(explicit);
+    if (!fixed) throw new ConfigError(`${explicit}: no [tool.framewise] table`);
+  }
+  for (const file of files) out.set(file, fixed ?? findConfig(file));
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const c of out.values()) {
+    if (!c || seen.has(c.path)) continue;
+    seen.add(c.path);
+    for (const p of c.problems) {
+      const where = `${path.relative(io.cwd, c.path) || c.path}:${p.range.start.line + 1}:${p.range.start.character + 1}`;
+      if (p.severity === 'error') errors.push(`${where}: ${p.message}`);
+      else io.err(`framewise: warning: ${where}: ${p.message}\n`);
+    }
+  }
+  if (errors.length) throw new ConfigError(errors.join('\n'));
+  return out;
+}
+
 export async function runCheck(args: ParsedArgs, io: CliIO, base: Settings = {}): Promise<number> {
   const format = args.flags.get('format') ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format: ${format} (text, json or sarif)`);
-  const settings: Settings = { ...base };
   const select = codes(args.flags.get('select'));
   const ignore = codes(args.flags.get('ignore'));
-  if (select) settings.select = select;
-  if (ignore) settings.ignore = [...(settings.ignore ?? []), ...ignore];
   let inputs = args.positional;
   if (inputs.length === 0) inputs = fs.existsSync('samples') ? ['samples'] : ['.'];
   const { files, missing } = collectPythonFiles(inputs);
   if (missing.length) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  const configs = configsFor(files, args, io);
+  // Layers, later winning: `base` < [tool.framewise] < flags (--select replaces, --ignore adds).
+  const settingsFor = (file: string): Settings => {
+    const s = mergeSettings(base, configs.get(file)?.settings);
+    if (select) s.select = select;
+    if (ignore) s.ignore = [...(s.ignore ?? []), ...ignore];
+    return s;
+  };
   await initParser();
   const results: FileResult[] = [];
   for (const file of files) {
@@ -83,7 +128,7 @@ export async function runCheck(args: ParsedArgs, io: CliIO, base: Settings = {})
       results.push({ file, findings: [], error: `cannot read: ${(e as Error).message}` });
       continue;
     }
-    const r = analyzeTextSync(text, settings, file);
+    const r = analyzeTextSync(text, settingsFor(file), file);
     results.push({ file, findings: r.findings, skipped: r.skipped });
   }
   if (format === 'json') io.out(formatJson(results));
@@ -108,7 +153,7 @@ export function runRules(args: ParsedArgs, io: CliIO): number {
 
 /** Sub-commands added by other modules (translate, equivalents) register here. */
 export const COMMANDS: Record<string, { valued: string[]; run: (a: ParsedArgs, io: CliIO) => Promise<number> | number }> = {
-  check: { valued: ['format', 'select', 'ignore'], run: runCheck },
+  check: { valued: ['format', 'select', 'ignore', 'config'], run: runCheck },
   rules: { valued: [], run: runRules },
 };
 
@@ -122,6 +167,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const args = parseArgs(argv, spec.valued);
     return await spec.run(args, io);
   } catch (e) {
+    if (e instanceof ConfigError) {
+      io.err(`framewise: configuration error:\n${e.message}\n`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       io.err(`framewise: ${e.message}\n${USAGE}\n`);
       return 2;

@@ -13,11 +13,13 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { initParser } from '../parse/parser';
-import { PythonDocument, DEFAULT_MAX_FILE_BYTES } from '../parse/document';
+import { PythonDocument } from '../parse/document';
 import { analyzeTree } from '../analyze';
 import type { Finding } from '../rules/types';
 import type { Settings } from '../config/settings';
 import { toDiagnostic, toTextEdits } from './convert';
+import { WorkspaceConfig } from './config';
+import { registerCodeActions } from './codeActions';
 import { VERSION } from '../version';
 
 export interface DocState {
@@ -36,29 +38,37 @@ export class FramewiseServer {
   private ready: Promise<unknown>;
   /** Extension points: other features (code actions, hover, panel requests) register here. */
   readonly codeActionProviders: Array<(state: DocState, params: CodeActionParams) => CodeAction[]> = [];
+  /** `[tool.framewise]` per document, layered over `settings` (lsp/config.ts). */
+  readonly workspaceConfig = new WorkspaceConfig(this);
 
   constructor(readonly connection: Connection, options: ServerOptions = {}) {
     this.debounceMs = options.debounceMs ?? 150;
     this.ready = initParser();
     this.register();
+    registerCodeActions(this);
   }
 
   private register(): void {
     const c = this.connection;
-    c.onInitialize((): InitializeResult => ({
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll + '.framewise', 'refactor.rewrite.framewise'] },
-      },
-      serverInfo: { name: 'framewise', version: VERSION },
-    }));
+    c.onInitialize((params): InitializeResult => {
+      this.workspaceConfig.setFolders(params);
+      return {
+        capabilities: {
+          textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+          codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll + '.framewise', 'refactor.rewrite.framewise'] },
+        },
+        serverInfo: { name: 'framewise', version: VERSION },
+      };
+    });
     c.onInitialized(() => { void this.pullSettings(); });
     c.onDidChangeConfiguration(() => { void this.pullSettings(); });
+    c.onDidChangeWatchedFiles(({ changes }) => this.guard(() => this.workspaceConfig.filesChanged(changes)));
 
     c.onDidOpenTextDocument(({ textDocument: td }) => this.guard(() => {
       this.docs.get(td.uri)?.doc.dispose();
-      const doc = new PythonDocument(td.uri, td.version, td.text, this.settings.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+      const doc = new PythonDocument(td.uri, td.version, td.text, this.workspaceConfig.maxFileSizeFor(td.uri));
       this.docs.set(td.uri, { doc });
+      this.workspaceConfig.documentOpened(td.uri);
       this.schedule(td.uri, 0);
     }));
     c.onDidChangeTextDocument(({ textDocument: td, contentChanges }) => this.guard(() => {
@@ -72,6 +82,7 @@ export class FramewiseServer {
       if (state?.timer) clearTimeout(state.timer);
       state?.doc.dispose();
       this.docs.delete(td.uri);
+      this.workspaceConfig.documentClosed(td.uri);
       void c.sendDiagnostics({ uri: td.uri, diagnostics: [] });
     }));
     c.onCodeAction((params) => this.guard(() => this.codeActions(params)) ?? []);
@@ -107,7 +118,7 @@ export class FramewiseServer {
     if (typeof raw.maxFileSize === 'number' && raw.maxFileSize > 0) s.maxFileSize = raw.maxFileSize;
     if (typeof raw.debounceMs === 'number' && raw.debounceMs >= 0) this.debounceMs = raw.debounceMs;
     this.settings = s;
-    for (const uri of this.docs.keys()) this.schedule(uri, 0);
+    this.workspaceConfig.reconfigure();
   }
 
   schedule(uri: string, delay: number): void {
@@ -125,9 +136,14 @@ export class FramewiseServer {
     const { doc } = state;
     if (state.result?.version === doc.version) return state.result.findings;
     const tree = doc.tree;
-    const findings = tree ? analyzeTree(tree, doc.text, this.settings).findings : [];
+    const findings = tree ? analyzeTree(tree, doc.text, this.settingsFor(doc.uri)).findings : [];
     state.result = { version: doc.version, findings };
     return findings;
+  }
+
+  /** Effective settings for a document: VS Code settings overlaid with its `[tool.framewise]`. */
+  settingsFor(uri: string): Settings {
+    return this.workspaceConfig.settingsFor(uri);
   }
 
   analyzeAndPublish(uri: string): void {
