@@ -1,0 +1,219 @@
+/**
+ * What JAX rules need to know about a value at one place in the code: which binding a name refers to
+ * there, whether an expression is traced (derived from a non-static argument of a traced function),
+ * and whether it holds a JAX array on the host side. Local expression walks only: no rule walks the tree.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Assignment, Container, Facts } from '../../resolve/facts';
+
+/** Wrappers under which arguments are abstract tracers (no concrete value, so no Python `bool`). */
+export const ABSTRACT_WRAPPERS = new Set([
+  'jax.jit', 'jax.pmap', 'jax.vmap', 'jax.checkpoint', 'jax.remat', 'jax.lax.scan', 'jax.lax.map', 'jax.lax.fori_loop',
+  'jax.lax.while_loop', 'jax.lax.cond', 'jax.lax.switch', 'jax.shard_map', 'jax.experimental.shard_map.shard_map',
+  'flax.linen.jit',
+]);
+
+/** Array attributes that are static (known at trace time). */
+export const STATIC_ATTRS = new Set(['shape', 'ndim', 'dtype', 'size', 'aval', 'weak_type', 'sharding', 'itemsize', 'nbytes']);
+/** Array attributes that are array values. */
+const VALUE_ATTRS = new Set(['T', 'mT', 'real', 'imag']);
+/** Functions (numpy or jax.numpy, by last name) that only read static metadata. */
+const STATIC_FUNCTIONS = new Set(['shape', 'ndim', 'size', 'dtype', 'result_type', 'iinfo', 'finfo', 'issubdtype', 'isdtype',
+  'isscalar', 'promote_types', 'can_cast', 'iscomplexobj', 'isrealobj']);
+/** Builtins whose result does not depend on an array's values. */
+const STATIC_BUILTINS = new Set(['len', 'isinstance', 'type', 'callable', 'hasattr', 'id', 'getattr', 'repr', 'str']);
+/** Builtins whose result is computed from an array argument's values. */
+const VALUE_BUILTINS = new Set(['bool', 'abs', 'float', 'int', 'round', 'sum', 'min', 'max', 'pow']);
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+export type Binding = { kind: 'param'; fn: Container } | { kind: 'assign'; a: Assignment } | { kind: 'comprehension' };
+
+/** Offset from which an assignment's new value is visible (after its right side). */
+function effectiveFrom(a: Assignment): number {
+  return a.value.endIndex;
+}
+
+/**
+ * The binding `name` refers to at `node`: the latest assignment before it in the innermost scope that
+ * binds the name, else a parameter of that scope; walks outwards through enclosing functions.
+ */
+export function bindingAt(name: string, node: Node, facts: Facts): Binding | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') break;
+    if (COMPREHENSIONS.has(p.type) && comprehensionBinds(p, name)) return { kind: 'comprehension' };
+  }
+  const list = facts.assignments.get(name) ?? [];
+  for (const scope of facts.ancestors(node)) {
+    if (scope.kind !== 'function' && scope.kind !== 'lambda' && scope.kind !== 'module') continue;
+    let best: Assignment | undefined;
+    let boundHere = false;
+    for (const a of list) {
+      if (a.scope !== scope.index) continue;
+      boundHere = true;
+      if (effectiveFrom(a) <= node.startIndex && !a.augmented) best = a;
+    }
+    if (best) return { kind: 'assign', a: best };
+    if (scope.params?.includes(name)) return { kind: 'param', fn: scope };
+    if (boundHere) return undefined; // bound later in this scope (or only augmented): unknown here
+  }
+  return undefined;
+}
+
+function comprehensionBinds(comp: Node, name: string): boolean {
+  for (const c of comp.namedChildren) {
+    if (c?.type !== 'for_in_clause') continue;
+    const left = c.childForFieldName('left');
+    if (left && left.descendantsOfType('identifier').some((id) => id?.text === name)) return true;
+  }
+  return false;
+}
+
+export interface TracedOptions {
+  /** Only arguments of functions traced abstractly (jit/vmap/lax bodies; not grad alone). */
+  abstractOnly?: boolean;
+}
+
+/** Is `fn` a function whose non-static parameters are tracers under these options? */
+function tracesParams(fn: Container, o: TracedOptions): boolean {
+  if (fn.traced !== 'jax' || !fn.tracedDirect || !fn.tracedBy) return false;
+  if (!o.abstractOnly) return true;
+  for (const w of fn.tracedBy) if (ABSTRACT_WRAPPERS.has(w)) return true;
+  return false;
+}
+
+/**
+ * The traced parameter `expr` is computed from, if any: a non-static parameter of a function traced
+ * by JAX, or an expression built from one with operators, indexing, array methods and `jax.*` calls.
+ * Static metadata (`x.shape`, `len(x)`, `x is None`, `isinstance`) and unknown calls are not traced.
+ */
+export interface TracedParam { name: string; fn: Container }
+
+export function tracedSource(expr: Node, facts: Facts, o: TracedOptions = {}, depth = 0): TracedParam | undefined {
+  if (depth > 8) return undefined;
+  const rec = (n: Node | null | undefined) => (n ? tracedSource(n, facts, o, depth + 1) : undefined);
+  const any = (nodes: Array<Node | null | undefined>) => {
+    for (const n of nodes) { const r = rec(n); if (r) return r; }
+    return undefined;
+  };
+  switch (expr.type) {
+    case 'identifier': {
+      const b = bindingAt(expr.text, expr, facts);
+      if (!b || b.kind === 'comprehension') return undefined;
+      if (b.kind === 'param') {
+        return tracesParams(b.fn, o) && !b.fn.staticParams?.has(expr.text) ? { name: expr.text, fn: b.fn } : undefined;
+      }
+      if (b.a.via === 'for' || b.a.augmented) return undefined;
+      return rec(b.a.value);
+    }
+    case 'parenthesized_expression':
+    case 'not_operator':
+    case 'unary_operator':
+    case 'binary_operator':
+    case 'boolean_operator':
+    case 'list':
+    case 'tuple':
+    case 'expression_list':
+    case 'list_splat':
+    case 'keyword_argument':
+      return any(expr.type === 'keyword_argument' ? [expr.childForFieldName('value')] : expr.namedChildren);
+    case 'conditional_expression': {
+      const kids = expr.namedChildren;
+      return any([kids[0], kids[2]]);
+    }
+    case 'comparison_operator': {
+      const ops = expr.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+      // `is`, `is not`, `in`, `not in`: identity / membership, not array values.
+      if (ops.some((op) => op.split(/\s+/).some((w) => w === 'is' || w === 'in'))) return undefined;
+      return any(expr.namedChildren);
+    }
+    case 'subscript':
+      return rec(expr.childForFieldName('value'));
+    case 'attribute': {
+      const attr = expr.childForFieldName('attribute')?.text ?? '';
+      return VALUE_ATTRS.has(attr) ? rec(expr.childForFieldName('object')) : undefined;
+    }
+    case 'call': {
+      const fn = expr.childForFieldName('function');
+      const args = expr.childForFieldName('arguments');
+      if (!fn || !args) return undefined;
+      if (fn.type === 'identifier' && facts.isBuiltin(fn.text)) {
+        if (STATIC_BUILTINS.has(fn.text)) return undefined;
+        if (VALUE_BUILTINS.has(fn.text)) return any(args.namedChildren);
+      }
+      const q = facts.qualifiedName(fn);
+      if (q) {
+        if (!q.startsWith('jax.')) return undefined;
+        if (STATIC_FUNCTIONS.has(q.slice(q.lastIndexOf('.') + 1))) return undefined;
+        return any(args.namedChildren);
+      }
+      if (fn.type === 'attribute') {
+        // Array method on a traced value (`x.sum()`, `x.astype(...)`).
+        return rec(fn.childForFieldName('object'));
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Calls that return JAX arrays: `jax.numpy.*`, `jax.random.*` samplers, `jax.nn.*`, `jax.lax.*`, `optax.*` losses. */
+const JAX_VALUE_PREFIXES = ['jax.numpy.', 'jax.nn.', 'jax.lax.', 'jax.random.', 'jax.scipy.', 'optax.losses.', 'optax.'];
+const NOT_ARRAYS = new Set(['jax.random.key', 'jax.random.PRNGKey', 'jax.random.split', 'jax.random.fold_in']);
+
+/**
+ * Does `expr` hold JAX arrays on the host side: the result of a compiled JAX function
+ * (`step(…)` with `step = jax.jit(…)`), of a JAX transformation applied on the spot
+ * (`jax.value_and_grad(f)(…)`), of a `jax.numpy`/`jax.nn`/`jax.lax` call, or an element of one.
+ */
+export function isJaxValue(expr: Node, facts: Facts, depth = 0): boolean {
+  if (depth > 6) return false;
+  switch (expr.type) {
+    case 'identifier': {
+      const b = bindingAt(expr.text, expr, facts);
+      if (!b || b.kind !== 'assign' || b.a.via === 'for' || b.a.augmented) return false;
+      return isJaxValue(b.a.value, facts, depth + 1);
+    }
+    case 'subscript':
+      return isJaxValue(expr.childForFieldName('value')!, facts, depth + 1);
+    case 'parenthesized_expression':
+      return !!expr.namedChildren[0] && isJaxValue(expr.namedChildren[0], facts, depth + 1);
+    case 'call': {
+      if (facts.compiledCallKind(expr) === 'jax') return true;
+      const fn = expr.childForFieldName('function');
+      if (fn?.type === 'call') {
+        const inner = facts.callee(fn);
+        return !!inner && inner.startsWith('jax.') && /\.(jit|grad|value_and_grad|vmap|pmap|jacfwd|jacrev|hessian)$/.test(inner);
+      }
+      const q = facts.callee(expr);
+      if (!q || NOT_ARRAYS.has(q)) return false;
+      if (q.startsWith('optax.') && !q.startsWith('optax.losses.') && !/(_loss|entropy|global_norm)$/.test(q)) return false;
+      return JAX_VALUE_PREFIXES.some((p) => q.startsWith(p));
+    }
+    default:
+      return false;
+  }
+}
+
+/** The statement node that contains `node` directly inside a block (or the module). */
+export function statementOf(node: Node): Node | undefined {
+  for (let n: Node | null = node; n; n = n.parent) {
+    const p = n.parent;
+    if (p && (p.type === 'block' || p.type === 'module')) return n;
+  }
+  return undefined;
+}
+
+/** Text of the indentation before `stmt` when it starts its line (else undefined). */
+export function lineIndent(stmt: Node, source: string): string | undefined {
+  const lineStart = source.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  const before = source.slice(lineStart, stmt.startIndex);
+  return /^[ \t]*$/.test(before) ? before : undefined;
+}
+
+/** True when any binding, def, import or parameter in the file uses `name`. */
+export function nameInUse(name: string, facts: Facts): boolean {
+  if (facts.assignments.has(name) || facts.functionsByName.has(name) || facts.imports.isBound(name)) return true;
+  return facts.containers.some((c) => c.params?.includes(name));
+}
