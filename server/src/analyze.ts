@@ -3,9 +3,9 @@
  * facts and the enabled rules need; facts are built once, then each capture is dispatched to the rules
  * that visit its type. Nothing here knows about LSP.
  */
-import { Query, type Node, type Tree } from 'web-tree-sitter';
+import { Query, type Node, type QueryOptions, type Tree } from 'web-tree-sitter';
 import { getLanguage } from './parse/parser';
-import { lineStarts, positionAt, type Range } from './parse/document';
+import { lineStarts, positionAt, type Range, type SkipReason } from './parse/document';
 import { Facts, FACT_NODE_TYPES } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
@@ -27,7 +27,12 @@ function queryFor(types: string[]): Query {
 export interface AnalysisResult {
   findings: Finding[];
   facts: Facts;
+  /** Set when analysis gave up (query time budget exceeded on a pathological tree). */
+  skipped?: SkipReason;
 }
+
+/** Longest the node query may run (ms); pathological error trees can make it superlinear. */
+export const QUERY_BUDGET_MS = 3000;
 
 export function enabledRules(settings: Settings, rules: Rule[] = ALL_RULES): Rule[] {
   return rules.filter((r) => isRuleEnabled(r.meta.code, r.meta.enabledByDefault !== false, settings));
@@ -61,7 +66,14 @@ export function analyzeTree(tree: Tree, source: string, settings: Settings = {},
 
   const types = new Set(FACT_NODE_TYPES);
   for (const { visitor } of visitors) for (const k of Object.keys(visitor)) if (k !== 'exit') types.add(k);
-  const captures = queryFor([...types].sort()).captures(tree.rootNode);
+  const queryStart = Date.now();
+  let timedOut = false;
+  const captures = queryFor([...types].sort()).captures(tree.rootNode, {
+    progressCallback: () => (timedOut = Date.now() - queryStart > QUERY_BUDGET_MS),
+  } as QueryOptions);
+  if (timedOut) {
+    return { findings: [], facts, skipped: { kind: 'parse-failed', message: `Framewise skipped this file: its structure is too deeply broken to analyse within ${QUERY_BUDGET_MS / 1000} s (unbalanced brackets?).` } };
+  }
   facts.build(captures);
 
   const byType = new Map<string, Array<(n: Node) => void>>();

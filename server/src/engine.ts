@@ -26,8 +26,8 @@ export function analyzeTextSync(text: string, settings: Settings = {}, uri = 'fi
   try {
     const tree = doc.tree;
     if (!tree) return { findings: [], skipped: doc.skipReason, hasSyntaxErrors: false };
-    const { findings } = analyzeTree(tree, doc.text, settings);
-    return { findings, hasSyntaxErrors: tree.rootNode.hasError };
+    const { findings, skipped } = analyzeTree(tree, doc.text, settings);
+    return { findings, skipped, hasSyntaxErrors: tree.rootNode.hasError };
   } finally {
     doc.dispose();
   }

@@ -13,7 +13,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { initParser } from '../parse/parser';
-import { PythonDocument } from '../parse/document';
+import { PythonDocument, type SkipReason } from '../parse/document';
 import { analyzeTree } from '../analyze';
 import type { Finding } from '../rules/types';
 import type { Settings } from '../config/settings';
@@ -26,7 +26,7 @@ export interface DocState {
   doc: PythonDocument;
   timer?: NodeJS.Timeout;
   /** Findings of the last analysis, and the version they belong to. */
-  result?: { version: number; findings: Finding[] };
+  result?: { version: number; findings: Finding[]; skipped?: SkipReason };
 }
 
 export interface ServerOptions { debounceMs?: number }
@@ -154,7 +154,7 @@ export class FramewiseServer {
     // Never publish for a version that is no longer current (a change arrived meanwhile).
     if (this.docs.get(uri) !== state || state.doc.version !== version) return;
     const diagnostics: Diagnostic[] = findings.map(toDiagnostic);
-    const skip = state.doc.skipReason;
+    const skip = state.result?.skipped;
     if (skip) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'framewise', code: 'skipped', message: skip.message });
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
