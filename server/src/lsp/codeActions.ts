@@ -211,11 +211,11 @@ export function disableForLine(doc: PythonDocument, line: number, code: string):
   if (existing && lastChar) {
     const codes = existing[1].split(',').map((c) => c.trim()).filter(Boolean);
     if (codes.some((c) => c.toUpperCase() === code)) return undefined; // already there (yet not suppressing: leave it)
-    // Insert before the closing bracket of the list, in the comment's own columns.
+    // Replace what follows the last code up to the closing bracket (spaces) with the new code.
     const bracket = lastChar.startPosition.column + existing.index + existing[0].length - 1;
+    const listEnd = bracket - (existing[1].length - existing[1].trimEnd().length);
     const sep = codes.length === 0 ? '' : existing[1].trimEnd().endsWith(',') ? ' ' : ', ';
-    const pos = { line, character: bracket - (existing[1].length - existing[1].trimEnd().length) };
-    edit = { range: { start: pos, end: pos }, newText: `${sep}${code}` };
+    edit = { range: { start: { line, character: listEnd }, end: { line, character: bracket } }, newText: `${sep}${code}` };
   } else {
     edit = { range: { start: { line, character: contentEnd }, end: { line, character: lineText.length } }, newText: `  # framewise: ignore[${code}]` };
   }
