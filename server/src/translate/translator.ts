@@ -1,0 +1,541 @@
+/**
+ * The data-driven call translator. A call is matched to a catalog call form (its callee resolved
+ * through the file's imports, or the method spelling `x.sum(1)` with the receiver as params[0]);
+ * its arguments are bound to the source framework's parameter names, mapped through the concept's
+ * argument table (framework name → canonical name → target name), and printed as a call of the
+ * target framework, named with the file's own aliases or conventional ones (imports planned once).
+ * Whatever cannot be expressed faithfully becomes a note (a `# framewise:` line above the
+ * statement); when even the nearest idiom cannot be written, the call is left as it is.
+ */
+import { Query, type Node, type Tree } from 'web-tree-sitter';
+import { getLanguage } from '../parse/parser';
+import { Facts, FACT_NODE_TYPES } from '../resolve/facts';
+import {
+  FRAMEWORK_LABEL, FRAMEWORKS, frameworkOfApi, getCatalog,
+  type ArgMapping, type Catalog, type CallForm, type DefaultValue, type FrameworkKey, type LoadedConcept,
+} from '../catalog/index';
+import { NamePlanner } from './names';
+import { dtypeIn, dtypeOfQualified, dtypeOfString } from './dtypes';
+import { caveatsFor } from './caveats';
+
+export interface CallMatch {
+  call: Node;
+  form: CallForm;
+  /** Method spelling: the receiver expression, bound to params[0]. */
+  receiver?: Node;
+}
+
+export interface CallTranslation {
+  call: Node;
+  concept: LoadedConcept;
+  from: FrameworkKey;
+  to: FrameworkKey;
+  /** Replacement text for the call; undefined when the construct is left as it is. */
+  text?: string;
+  /** What differs; each becomes a `# framewise: …` line above the statement. */
+  notes: string[];
+}
+
+// ---- facts for a standalone tree ---------------------------------------------------------------
+
+const queries = new Map<string, Query>();
+function query(src: string): Query {
+  let q = queries.get(src);
+  if (!q) { q = new Query(getLanguage(), src); queries.set(src, q); }
+  return q;
+}
+
+/** Facts for a tree (the same construction the analysis core uses). */
+export function buildFacts(tree: Tree, source: string): Facts {
+  const facts = new Facts(tree.rootNode, source);
+  facts.build(query(FACT_NODE_TYPES.map((t) => `(${t}) @${t}`).join('\n')).captures(tree.rootNode));
+  return facts;
+}
+
+export function identifiersOf(tree: Tree): Set<string> {
+  const out = new Set<string>();
+  for (const { node } of query('(identifier) @id').captures(tree.rootNode)) out.add(node.text);
+  return out;
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+const lastSegment = (q: string) => q.slice(q.lastIndexOf('.') + 1);
+const label = (fw: FrameworkKey) => FRAMEWORK_LABEL[fw];
+
+function pyLiteral(v: DefaultValue): string {
+  if (v === null) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  return JSON.stringify(v);
+}
+
+/** The Python value of a literal node (numbers, strings, True/False/None, unary minus), or NOT_LITERAL. */
+const NOT_LITERAL = Symbol('not-literal');
+function literalValue(node: Node): DefaultValue | typeof NOT_LITERAL {
+  switch (node.type) {
+    case 'true': return true;
+    case 'false': return false;
+    case 'none': return null;
+    case 'integer': case 'float': {
+      const n = Number(node.text.replace(/_/g, ''));
+      return Number.isFinite(n) ? n : NOT_LITERAL;
+    }
+    case 'unary_operator': {
+      const arg = node.childForFieldName('argument');
+      const op = node.child(0)?.text;
+      if (!arg || (arg.type !== 'integer' && arg.type !== 'float')) return NOT_LITERAL;
+      const v = literalValue(arg);
+      return typeof v === 'number' ? (op === '-' ? -v : v) : NOT_LITERAL;
+    }
+    case 'string': {
+      if (node.namedChildren.some((c) => c?.type === 'interpolation')) return NOT_LITERAL;
+      const m = /^[rRuU]?(['"]{1,3})([\s\S]*)\1$/.exec(node.text);
+      return m ? m[2] : NOT_LITERAL;
+    }
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren[0];
+      return inner ? literalValue(inner) : NOT_LITERAL;
+    }
+    default: return NOT_LITERAL;
+  }
+}
+
+function sameDefault(a: DefaultValue | undefined, b: DefaultValue | undefined): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= Math.abs(a) * 1e-12;
+  return a === b;
+}
+
+/** A default that means "feature off" (only used when the target's own behaviour is unknown). */
+function isNeutral(v: DefaultValue | undefined): boolean {
+  return v === false || v === 0 || v === null || v === 'none' || v === 'zeros';
+}
+
+/** Canonical names printed as keywords even when passed positionally (axes, flags). */
+const OPTION_LIKE = /(^|_)(axis|axes|dim|dims|keepdims?|dtype)$|^(axis\d|first_axis|second_axis)$/;
+/** Canonical names of data operands: positional in the target when the prefix allows. */
+const OPERAND_LIKE = /^(x|y|a|b|A|x1|x2|condition|tensors|index|indices|labels|logits|predictions|targets|log_predictions|fn|func|pred|true_fn|false_fn|equation|operands|params|data|segment_ids|key)$/;
+/** Canonical names of arguments the target cannot do without (the catalog marks inferred ones `drop`). */
+const REQUIRED_LIKE = /^(x|y|a|b|A|x1|x2|condition|tensors|index|indices|labels|logits|predictions|targets|log_predictions|fn|func|pred|true_fn|false_fn|equation|operands|data|segment_ids|key|init_value|embed_dim|head_dim|in_features|in_channels|num_features|normalized_shape|num_channels|input_size|params|optimizer)$/;
+/** Names a method call is only translated on when the receiver is known to be a tensor. */
+const RISKY_METHODS = new Set(['add', 'sort', 'round', 'take', 'repeat', 'split', 'clip', 'all', 'any', 'index', 'count', 'copy', 'update']);
+/** Receivers that are certainly not tensors. */
+const NON_TENSOR_NODES = new Set([
+  'list', 'dictionary', 'set', 'string', 'concatenated_string', 'tuple', 'integer', 'float', 'true', 'false', 'none',
+  'list_comprehension', 'dictionary_comprehension', 'set_comprehension', 'generator_expression',
+]);
+const NON_TENSOR_BUILTINS = new Set(['list', 'dict', 'set', 'str', 'tuple', 'sorted', 'range', 'open', 'len', 'int', 'float', 'bool', 'frozenset', 'enumerate', 'zip', 'map', 'filter']);
+
+/** `Conv2d`, `max_pool2d`, `Conv2D` → 2 */
+function spatialRank(fn: string): number | undefined {
+  const m = /([123])[dD]$/.exec(lastSegment(fn));
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The statement (child of a block / module) that contains `node`. */
+export function enclosingStatement(node: Node): Node {
+  let n: Node = node;
+  while (n.parent && n.parent.type !== 'block' && n.parent.type !== 'module') n = n.parent;
+  return n;
+}
+
+// ---- the translator ----------------------------------------------------------------------------
+
+interface Bound {
+  param: string;
+  /** value nodes (several for a collected *varargs) */
+  nodes: Node[];
+  positional: boolean;
+  receiver?: boolean;
+  packed?: boolean;
+}
+
+interface TargetArg {
+  canonical: string;
+  kind: ArgMapping['kind'];
+  text: string;
+  /** The source passed it positionally (or as the receiver / varargs). */
+  positional: boolean;
+  /** For a target *varargs: the individual values. */
+  spread?: string[];
+  placeholder?: boolean;
+}
+
+export class Translator {
+  readonly names: NamePlanner;
+  private readonly fileFrameworks: Set<FrameworkKey>;
+
+  constructor(readonly facts: Facts, readonly source: string, identifiers: Set<string>, readonly catalog: Catalog = getCatalog()) {
+    this.names = new NamePlanner(facts, identifiers);
+    this.fileFrameworks = new Set();
+    for (const b of facts.imports.bindings.values()) {
+      const fw = frameworkOfApi(b.qualified);
+      if (fw) this.fileFrameworks.add(fw);
+    }
+    for (const m of facts.imports.starModules) {
+      const fw = frameworkOfApi(m);
+      if (fw) this.fileFrameworks.add(fw);
+    }
+  }
+
+  static forTree(tree: Tree, source: string, catalog?: Catalog): Translator {
+    return new Translator(buildFacts(tree, source), source, identifiersOf(tree), catalog);
+  }
+
+  // ---- matching ----
+
+  /** The catalog call form this call is spelled in, if any (any framework). */
+  match(call: Node): CallMatch | undefined {
+    if (call.type !== 'call') return undefined;
+    const fnNode = call.childForFieldName('function');
+    if (!fnNode) return undefined;
+    const q = this.facts.qualifiedName(fnNode);
+    if (q) {
+      const forms = this.catalog.callForms(q);
+      return forms.length ? { call, form: forms[0] } : undefined;
+    }
+    if (fnNode.type !== 'attribute') return undefined;
+    const receiver = fnNode.childForFieldName('object');
+    const method = fnNode.childForFieldName('attribute')?.text;
+    if (!receiver || !method) return undefined;
+    if (this.facts.qualifiedName(receiver)) return undefined; // a module or an imported object, not a tensor
+    const fw = this.receiverFramework(receiver, RISKY_METHODS.has(method));
+    if (!fw) return undefined;
+    const forms = this.catalog.methodForms(method, fw);
+    return forms.length ? { call, form: forms[0], receiver } : undefined;
+  }
+
+  /** The framework whose tensor the receiver is, when that is known well enough. */
+  private receiverFramework(receiver: Node, needEvidence: boolean): FrameworkKey | undefined {
+    if (NON_TENSOR_NODES.has(receiver.type)) return undefined;
+    if (receiver.type === 'identifier' && (receiver.text === 'self' || receiver.text === 'cls')) return undefined;
+    const evidence = this.tensorEvidence(receiver, 0);
+    if (evidence === 'not-tensor') return undefined;
+    if (evidence) return evidence;
+    if (needEvidence) return undefined;
+    const fws = [...this.fileFrameworks];
+    return fws.length === 1 ? fws[0] : undefined;
+  }
+
+  private tensorEvidence(node: Node, depth: number): FrameworkKey | 'not-tensor' | undefined {
+    if (depth > 4) return undefined;
+    if (NON_TENSOR_NODES.has(node.type)) return 'not-tensor';
+    if (node.type === 'call') {
+      const fn = node.childForFieldName('function');
+      const q = this.facts.qualifiedName(fn);
+      if (q) return frameworkOfApi(q);
+      if (fn?.type === 'identifier' && NON_TENSOR_BUILTINS.has(fn.text) && this.facts.isBuiltin(fn.text)) return 'not-tensor';
+      const m = this.match(node);
+      if (m) return m.form.framework;
+      return undefined;
+    }
+    if (node.type === 'identifier') {
+      const a = this.facts.assignmentBefore(node.text, node);
+      if (!a) return undefined;
+      return this.tensorEvidence(a.value, depth + 1);
+    }
+    if (node.type === 'parenthesized_expression' && node.namedChildren[0]) return this.tensorEvidence(node.namedChildren[0], depth + 1);
+    return undefined;
+  }
+
+  // ---- translation ----
+
+  /**
+   * Translate one call to `to`. Undefined when the call is no catalog idiom, or is already in the
+   * target framework. A result without `text` says (in notes) why it is left as it is.
+   */
+  translate(call: Node, to: FrameworkKey): CallTranslation | undefined {
+    const m = this.match(call);
+    if (!m || m.form.framework === to) return undefined;
+    return this.translateMatch(m, to);
+  }
+
+  translateMatch(m: CallMatch, to: FrameworkKey): CallTranslation {
+    const { concept, framework: from, call: srcCall } = m.form;
+    const result: CallTranslation = { call: m.call, concept, from, to, notes: [] };
+    const notes = result.notes;
+    const target = concept.frameworks[to];
+    const srcName = m.receiver ? `${m.receiver.type === 'identifier' ? m.receiver.text : 'x'}.${srcCall.method}` : lastSegment(m.form.fn);
+    if (!target.exists || !target.call) {
+      const why = !target.exists ? (target.nearest ?? 'no direct equivalent') : `no single-call equivalent (see \`framewise equivalents ${concept.id}\`)`;
+      notes.push(`${srcName}: ${label(to)} has ${!target.exists ? 'no direct equivalent' : 'no single-call form'} — ${oneLine(why)}`);
+      return result;
+    }
+    const bind = this.bind(m);
+    if (bind.unsupported) {
+      notes.push(`${srcName}: not translated to ${label(to)} — ${bind.unsupported}`);
+      return result;
+    }
+    const args = concept.args ?? [];
+    const tcall = target.call;
+    const tfn = tcall.fn;
+    const tname = lastSegment(tfn);
+    const assigned = new Map<string, TargetArg>();
+    const provided = new Set<string>();
+
+    for (const b of bind.bound.values()) {
+      const arg = args.find((a) => a[from] === b.param);
+      if (!arg) {
+        if (from === 'tensorflow' && b.param === 'name') continue; // a TF op name carries no meaning
+        result.notes = [`${srcName}: not translated to ${label(to)} — the catalog does not map its argument ${b.param}= (${concept.id})`];
+        return result;
+      }
+      provided.add(arg.name);
+      const targetParam = arg[to];
+      if (targetParam === null) {
+        if (arg.kind === 'drop') continue;
+        const lit = b.nodes.length === 1 && !b.packed ? literalValue(b.nodes[0]) : NOT_LITERAL;
+        const dT = arg.defaults?.[to];
+        if (lit !== NOT_LITERAL) {
+          if (dT !== undefined && sameDefault(lit, dT)) continue; // the target's fixed behaviour is this value
+          if (dT === undefined && sameDefault(lit, arg.defaults?.[from]) && isNeutral(lit)) continue;
+        }
+        notes.push(`${b.param}=${this.valueText(b)} has no ${label(to)} counterpart in ${tname}; dropped${arg.note ? ` (${oneLine(arg.note)})` : ''}`);
+        continue;
+      }
+      if (!tcall.params.includes(targetParam)) {
+        notes.push(`${b.param}: the catalog maps it to ${targetParam}, which ${tname} does not take; dropped`);
+        continue;
+      }
+      const dS = arg.defaults?.[from];
+      const dT = arg.defaults?.[to];
+      if (dS !== undefined && dT !== undefined && dS !== null && dT !== null && typeof dS !== typeof dT) {
+        notes.push(`${b.param} values differ in meaning (${label(from)} default ${pyLiteral(dS)}, ${label(to)} default ${pyLiteral(dT)}): check ${targetParam}=`);
+      }
+      assigned.set(targetParam, this.targetArg(b, arg, m, to, tfn, tcall.varargs, notes));
+    }
+
+    // Defaults the source relies on without writing them.
+    for (const arg of args) {
+      if (provided.has(arg.name)) continue;
+      const tp = arg[to];
+      const sp = arg[from];
+      const dS = arg.defaults?.[from];
+      const dT = arg.defaults?.[to];
+      if (tp === null) {
+        if (sp === null || arg.kind === 'drop' || dS === undefined) continue;
+        if (dT !== undefined ? !sameDefault(dS, dT) : !isNeutral(dS)) {
+          notes.push(`${label(from)} default ${sp}=${pyLiteral(dS)} has no ${label(to)} counterpart in ${tname}${dT !== undefined ? ` (it behaves as ${pyLiteral(dT)})` : ''}${arg.note ? ` (${oneLine(arg.note)})` : ''}`);
+        }
+        continue;
+      }
+      if (!tcall.params.includes(tp) || assigned.has(tp) || dS === undefined) continue;
+      if (dT !== undefined && sameDefault(dS, dT)) continue;
+      if (dS === null) {
+        if (dT !== undefined && dT !== null) notes.push(`${label(from)}'s default ${sp ?? arg.name}=None differs from ${label(to)}'s ${tp}=${pyLiteral(dT)}`);
+        continue;
+      }
+      if (dT !== undefined && dT !== null && typeof dS !== typeof dT) {
+        notes.push(`default ${sp ?? arg.name} differs (${label(from)} ${pyLiteral(dS)}, ${label(to)} ${pyLiteral(dT)}) and the values are spelled differently: set ${tp}= explicitly`);
+        continue;
+      }
+      assigned.set(tp, { canonical: arg.name, kind: arg.kind, text: pyLiteral(dS), positional: false });
+    }
+
+    // Semantic caveats the table cannot express.
+    for (const cav of caveatsFor({ concept: concept.id, from, to, provided })) {
+      if (cav.block) {
+        result.notes = [`${srcName}: not translated to ${label(to)} — ${cav.note ?? 'the meaning would change'}`];
+        return result;
+      }
+      for (const [canonical, text] of Object.entries(cav.set ?? {})) {
+        const tp = args.find((a) => a.name === canonical)?.[to];
+        if (tp && tcall.params.includes(tp) && !assigned.has(tp)) assigned.set(tp, { canonical, kind: 'value', text, positional: false });
+      }
+      if (cav.note) notes.push(cav.note);
+    }
+
+    // Required arguments the source cannot provide: a visible placeholder, never an invented name.
+    for (const tp of tcall.params) {
+      if (assigned.has(tp) || tp === tcall.varargs) continue;
+      const arg = args.find((a) => a[to] === tp);
+      if (!arg || arg[from] !== null || arg.defaults?.[to] !== undefined) continue;
+      if (!REQUIRED_LIKE.test(arg.name)) continue;
+      assigned.set(tp, { canonical: arg.name, kind: arg.kind, text: '...', positional: false, placeholder: true });
+      notes.push(`${tname} needs ${tp}, which ${label(from)}'s ${srcName} does not take: replace the ... placeholder${arg.note ? ` (${oneLine(arg.note)})` : ''}`);
+    }
+
+    result.text = this.printCall(tfn, tcall.params, tcall.varargs, assigned);
+    return result;
+  }
+
+  /** Bind the call's arguments to the source parameter names. */
+  private bind(m: CallMatch): { bound: Map<string, Bound>; unsupported?: string } {
+    const { call: spec } = m.form;
+    const bound = new Map<string, Bound>();
+    const params = spec.params;
+    let index = 0;
+    if (m.receiver) {
+      if (!params.length) return { bound, unsupported: 'the catalog lists no receiver parameter' };
+      bound.set(params[0], { param: params[0], nodes: [m.receiver], positional: true, receiver: true });
+      index = 1;
+    }
+    const argList = m.call.childForFieldName('arguments');
+    if (!argList) return { bound };
+    if (argList.type !== 'argument_list') return { bound, unsupported: 'a generator argument is not supported' };
+    const varIndex = spec.varargs ? params.indexOf(spec.varargs) : -1;
+    let positionals = 0;
+    for (const a of argList.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'list_splat' || a.type === 'dictionary_splat') return { bound, unsupported: `${a.text} (unpacked arguments) cannot be mapped argument by argument` };
+      if (a.type === 'keyword_argument') {
+        const name = a.childForFieldName('name')?.text ?? '';
+        const value = a.childForFieldName('value');
+        if (!params.includes(name) || !value) return { bound, unsupported: `unknown argument ${name}=` };
+        if (bound.has(name)) return { bound, unsupported: `${name} is given twice` };
+        bound.set(name, { param: name, nodes: [value], positional: false });
+        continue;
+      }
+      positionals++;
+      if (varIndex >= 0 && index >= varIndex) {
+        const b = bound.get(spec.varargs!) ?? { param: spec.varargs!, nodes: [], positional: true, packed: true };
+        b.nodes.push(a);
+        bound.set(spec.varargs!, b);
+        continue;
+      }
+      if (index >= params.length) return { bound, unsupported: 'more positional arguments than the catalog knows' };
+      bound.set(params[index], { param: params[index], nodes: [a], positional: true });
+      index++;
+    }
+    if (m.form.alias && positionals > 2) return { bound, unsupported: `${m.form.fn} is an alias of ${spec.fn}: pass arguments after the second by keyword` };
+    return { bound };
+  }
+
+  /** The text of one target argument. */
+  private targetArg(b: Bound, arg: ArgMapping, m: CallMatch, to: FrameworkKey, tfn: string, targetVarargs: string | undefined, notes: string[]): TargetArg {
+    const positional = b.positional;
+    // *varargs in the source: `torch.zeros(2, 3)` → `(2, 3)`
+    if (b.packed) {
+      const parts = b.nodes.map((n) => this.render(n, to, notes));
+      if (b.nodes.length === 1) {
+        const n = b.nodes[0];
+        if (arg.kind === 'shape' && (n.type === 'tuple' || n.type === 'list')) {
+          return { canonical: arg.name, kind: arg.kind, text: parts[0], positional, spread: this.elements(n, to, notes) };
+        }
+        if (arg.kind === 'shape' && n.type !== 'integer') {
+          notes.push(`${n.text} is passed as the whole shape; write (${n.text},) if it is a single int`);
+          return { canonical: arg.name, kind: arg.kind, text: parts[0], positional, spread: parts };
+        }
+        return { canonical: arg.name, kind: arg.kind, text: `(${parts[0]},)`, positional, spread: parts };
+      }
+      return { canonical: arg.name, kind: arg.kind, text: `(${parts.join(', ')})`, positional, spread: parts };
+    }
+    const node = b.nodes[0];
+    // A tuple/list literal going to a target *varargs is spread: `jnp.zeros((2, 3))` → `torch.zeros(2, 3)`.
+    const spread = targetVarargs !== undefined && arg[to] === targetVarargs && (node.type === 'tuple' || node.type === 'list')
+      ? this.elements(node, to, notes) : undefined;
+    if (arg.kind === 'dtype') return { canonical: arg.name, kind: arg.kind, text: this.dtypeText(node, to, notes), positional };
+    let text = this.render(node, to, notes);
+    // Flax wants one entry per spatial dimension where torch/Keras accept an int.
+    const tp = arg[to];
+    if (tfn.startsWith('flax.linen.') && tp && ['kernel_size', 'window_shape', 'strides'].includes(tp)) {
+      const rank = spatialRank(m.form.fn);
+      if (node.type === 'integer' && rank) text = `(${Array(rank).fill(node.text).join(', ')}${rank === 1 ? ',' : ''})`;
+      else if (node.type !== 'tuple' && node.type !== 'list' && tp !== 'strides') notes.push(`Flax reads an int ${tp} as 1-D: pass a tuple with one entry per spatial dimension`);
+    }
+    return { canonical: arg.name, kind: arg.kind, text, positional, spread };
+  }
+
+  /** The rendered elements of a tuple/list literal. */
+  private elements(node: Node, to: FrameworkKey, notes: string[]): string[] {
+    return node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => this.render(c, to, notes));
+  }
+
+  private valueText(b: Bound): string {
+    const t = b.nodes.map((n) => n.text).join(', ');
+    const short = t.replace(/\s+/g, ' ');
+    return short.length > 40 ? short.slice(0, 37) + '...' : short;
+  }
+
+  private dtypeText(node: Node, to: FrameworkKey, notes: string[]): string {
+    const q = this.facts.qualifiedName(node);
+    const d = q ? dtypeOfQualified(q) : undefined;
+    if (d) return this.names.nameFor(dtypeIn(to, d));
+    const lit = literalValue(node);
+    if (typeof lit === 'string' && dtypeOfString(lit)) {
+      return to === 'torch' ? this.names.nameFor(dtypeIn('torch', dtypeOfString(lit)!)) : node.text;
+    }
+    if (lit === null) return 'None';
+    notes.push(`dtype ${node.text} was not converted to ${label(to)}`);
+    return this.render(node, to, notes);
+  }
+
+  /** Source text of an expression with nested translatable calls rewritten. */
+  render(node: Node, to: FrameworkKey, notes: string[]): string {
+    if (node.type === 'call') {
+      const t = this.translate(node, to);
+      if (t?.text !== undefined) {
+        notes.push(...t.notes);
+        return t.text;
+      }
+      if (t) notes.push(...t.notes);
+    }
+    const parts: string[] = [];
+    let pos = node.startIndex;
+    for (const child of this.callsWithin(node)) {
+      const t = this.translate(child, to);
+      if (!t) continue;
+      notes.push(...t.notes);
+      if (t.text === undefined) continue;
+      parts.push(this.source.slice(pos, child.startIndex), t.text);
+      pos = child.endIndex;
+    }
+    parts.push(this.source.slice(pos, node.endIndex));
+    return parts.join('');
+  }
+
+  /** Outermost calls strictly inside `node` that are catalog idioms (any framework). */
+  private callsWithin(node: Node): Node[] {
+    const out: Node[] = [];
+    const visit = (n: Node) => {
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'call' && this.match(c)) { out.push(c); continue; }
+        visit(c);
+      }
+    };
+    visit(node);
+    return out;
+  }
+
+  private printCall(tfn: string, params: string[], varargs: string | undefined, assigned: Map<string, TargetArg>): string {
+    const name = this.names.nameFor(tfn);
+    const classLike = /^[A-Z]/.test(lastSegment(tfn));
+    const out: string[] = [];
+    const varIndex = varargs ? params.indexOf(varargs) : -1;
+    const varGiven = varargs !== undefined && assigned.has(varargs);
+    let positional = true;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      const a = assigned.get(p);
+      if (!a) {
+        if (varGiven && i < varIndex) {
+          // a parameter before *varargs must be given positionally: keep None in its place
+          out.push('None');
+          continue;
+        }
+        positional = false;
+        continue;
+      }
+      if (p === varargs) {
+        out.push(...(a.spread ?? [`*${a.text}`]));
+        continue;
+      }
+      const forced = varGiven && i < varIndex;
+      const pos = forced || (positional && !classLike && (i === 0 || OPERAND_LIKE.test(a.canonical) || (a.positional && a.kind !== 'dtype' && !OPTION_LIKE.test(a.canonical))));
+      if (pos) out.push(a.text);
+      else {
+        positional = false;
+        out.push(`${p}=${a.text}`);
+      }
+    }
+    return `${name}(${out.join(', ')})`;
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export { FRAMEWORKS };
