@@ -6,6 +6,7 @@ export declare const NODE24_DIR: string;
 export declare const NODE24_BIN: string;
 export declare const CODE_SERVER_DIR: string;
 export declare const CODE_SERVER_ENTRY: string;
+export declare const DEFAULT_SKIPPED_BUILTINS: readonly string[];
 export declare const QUIET_SETTINGS: Readonly<Record<string, unknown>>;
 
 export declare function defaultVsixPath(): string;
@@ -58,8 +59,12 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** Per .vsix, default 120 s. */
   installTimeoutMs?: number;
+  /** Extra code-server arguments. */
   extraArgs?: string[];
+  /** Extra environment for code-server (and so the extension host). */
   env?: Record<string, string>;
+  /** Built-in extension ids not to load; default DEFAULT_SKIPPED_BUILTINS. */
+  skipBuiltinExtensions?: readonly string[];
 }
 
 export interface CodeServer {

@@ -64,8 +64,9 @@ export const QUIET_SETTINGS = Object.freeze({
   'workbench.settings.enableNaturalLanguageSearch': false,
   'workbench.editor.enablePreview': false,
   'workbench.editor.enablePreviewFromQuickOpen': false,
-  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.colorTheme': 'Dark Modern',
   'workbench.layoutControl.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.commandPalette.experimental.suggestCommands': false,
   'workbench.commandPalette.experimental.enableNaturalLanguageSearch': false,
   'telemetry.telemetryLevel': 'off',
@@ -73,7 +74,7 @@ export const QUIET_SETTINGS = Object.freeze({
   'update.mode': 'none',
   'update.showReleaseNotes': false,
   'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
+  'extensions.autoUpdate': 'off',
   'extensions.ignoreRecommendations': true,
   'chat.disableAIFeatures': true,
   'chat.commandCenter.enabled': false,
@@ -103,6 +104,39 @@ export const QUIET_SETTINGS = Object.freeze({
   'notebook.experimental.generate': false,
   'workbench.panel.opensMaximized': 'never',
 });
+
+/**
+ * Built-in extensions that code-server does not load in e2e runs (via
+ * VSCODE_SKIP_BUILTIN_EXTENSIONS): Copilot/chat, git/GitHub, sign-in
+ * providers, JS debugging, and other startup work that only reaches for the
+ * network or burns CPU on a 2-core machine. Language grammars (Python
+ * included) stay. Pass `skipBuiltinExtensions: []` to load everything.
+ */
+export const DEFAULT_SKIPPED_BUILTINS = Object.freeze([
+  'GitHub.copilot-chat',
+  'vscode.git',
+  'vscode.git-base',
+  'vscode.github',
+  'vscode.github-authentication',
+  'vscode.microsoft-authentication',
+  'vscode.debug-auto-launch',
+  'vscode.debug-server-ready',
+  'vscode.merge-conflict',
+  'ms-vscode.js-debug',
+  'ms-vscode.js-debug-companion',
+  'ms-vscode.vscode-js-profile-table',
+  'vscode.tunnel-forwarding',
+  'vscode.terminal-suggest',
+  'vscode.emmet',
+  'vscode.npm',
+  'vscode.grunt',
+  'vscode.gulp',
+  'vscode.jake',
+  'vscode.typescript-language-features',
+  'vscode.json-language-features',
+  'vscode.configuration-editing',
+  'vscode.extension-editing',
+]);
 
 // ---------------------------------------------------------------------------
 // small utilities
@@ -464,6 +498,7 @@ export async function startCodeServer(opts = {}) {
     installTimeoutMs = 120_000,
     extraArgs = [],
     env: extraEnv = {},
+    skipBuiltinExtensions = DEFAULT_SKIPPED_BUILTINS,
   } = opts;
   if (!fs.existsSync(CODE_SERVER_ENTRY) || !fs.existsSync(NODE24_BIN))
     throw new Error('e2e: code-server is not installed; run `node scripts/e2e-env.mjs install` first (or call ensureE2eDeps())');
@@ -493,6 +528,7 @@ export async function startCodeServer(opts = {}) {
     HASHED_PASSWORD: '',
     PORT: '',
     VSCODE_PROXY_URI: '',
+    VSCODE_SKIP_BUILTIN_EXTENSIONS: skipBuiltinExtensions.join(','),
     ...extraEnv,
   });
   const baseArgs = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
@@ -514,9 +550,16 @@ export async function startCodeServer(opts = {}) {
         timeoutMs: installTimeoutMs,
         what: `code-server --install-extension ${path.basename(abs)}`,
       });
-      const m = /Extension '([^']+)' (?:v[\w.-]+ )?was successfully installed/.exec(out);
-      if (!m) throw new Error(`e2e: installing ${abs} did not report success:\n${tail(out)}`);
-      installed.push(m[1]);
+      if (!/was successfully installed/.test(out))
+        throw new Error(`e2e: installing ${abs} did not report success:\n${tail(out)}`);
+    }
+    if (vsixList.length) {
+      // Ids (publisher.name) as VS Code recorded them.
+      const manifest = path.join(extensionsDir, 'extensions.json');
+      const list = fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')) : [];
+      for (const e of list) if (e?.identifier?.id) installed.push(e.identifier.id);
+      if (installed.length < vsixList.length)
+        throw new Error(`e2e: ${vsixList.length} .vsix installed but ${manifest} lists ${installed.length}`);
     }
   } catch (err) {
     cleanupDirs();
