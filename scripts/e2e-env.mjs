@@ -33,7 +33,11 @@ export const CODE_SERVER_DIR = path.join(SETUP_DIR, 'node_modules', 'code-server
 export const CODE_SERVER_ENTRY = path.join(CODE_SERVER_DIR, 'out', 'node', 'entry.js');
 const STAMP_FILE = path.join(SETUP_DIR, 'node_modules', '.framewise-e2e-stamp.json');
 const INSTALL_LOG = path.join(SETUP_DIR, 'node_modules', '.framewise-e2e-install.log');
-const LOCK_DIR = path.join(SETUP_DIR, '.install-lock');
+// Outside the repo (npm ci wipes node_modules; the work tree is shared).
+const LOCK_DIR = path.join(
+  os.tmpdir(),
+  `framewise-e2e-install-${createHash('sha256').update(SETUP_DIR).digest('hex').slice(0, 12)}.lock`,
+);
 
 /** The .vsix the real e2e tests install; FRAMEWISE_E2E_VSIX overrides it. */
 export function defaultVsixPath() {
