@@ -4,12 +4,16 @@ import { JAX001 } from './jax/JAX001';
 import { JAX002 } from './jax/JAX002';
 import { JAX004 } from './jax/JAX004';
 import { JAX005 } from './jax/JAX005';
+import { JAX301 } from './jax/JAX301';
+import { JAX302 } from './jax/JAX302';
+import { JAX303 } from './jax/JAX303';
+import { JAX201 } from './jax/JAX201';
 import { TF001 } from './tensorflow/TF001';
 import { TF002 } from './tensorflow/TF002';
 import { PT101 } from './torch/PT101';
 import { PT201 } from './torch/PT201';
 
-export const ALL_RULES: Rule[] = [JAX001, JAX002, TF001, TF002, PT101, PT201, JAX004, JAX005].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
+export const ALL_RULES: Rule[] = [JAX001, JAX002, TF001, TF002, PT101, PT201, JAX004, JAX005, JAX301, JAX302, JAX303, JAX201].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
 
 export function ruleByCode(code: string): Rule | undefined {
   return ALL_RULES.find((r) => r.meta.code === code.toUpperCase());
