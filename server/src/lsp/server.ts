@@ -20,6 +20,7 @@ import type { Settings } from '../config/settings';
 import { toDiagnostic, toTextEdits } from './convert';
 import { WorkspaceConfig } from './config';
 import { registerCodeActions } from './codeActions';
+import { registerTranslation } from './translateActions';
 import { VERSION } from '../version';
 
 export interface DocState {
@@ -46,6 +47,7 @@ export class FramewiseServer {
     this.ready = initParser();
     this.register();
     registerCodeActions(this);
+    registerTranslation(this);
   }
 
   private register(): void {
@@ -55,7 +57,8 @@ export class FramewiseServer {
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-          codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll + '.framewise', 'refactor.rewrite.framewise'] },
+          codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll + '.framewise', 'refactor.rewrite.framewise', 'refactor.framewise'] },
+          hoverProvider: true,
         },
         serverInfo: { name: 'framewise', version: VERSION },
       };
@@ -136,8 +139,9 @@ export class FramewiseServer {
     const { doc } = state;
     if (state.result?.version === doc.version) return state.result.findings;
     const tree = doc.tree;
-    const findings = tree ? analyzeTree(tree, doc.text, this.settingsFor(doc.uri)).findings : [];
-    state.result = { version: doc.version, findings };
+    const r = tree ? analyzeTree(tree, doc.text, this.settingsFor(doc.uri)) : undefined;
+    const findings = r?.findings ?? [];
+    state.result = { version: doc.version, findings, skipped: r?.skipped ?? doc.skipReason };
     return findings;
   }
 
