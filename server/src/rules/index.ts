@@ -12,8 +12,14 @@ import { TF001 } from './tensorflow/TF001';
 import { TF002 } from './tensorflow/TF002';
 import { PT101 } from './torch/PT101';
 import { PT201 } from './torch/PT201';
+import { PT103 } from './torch/PT103';
+import { PT104 } from './torch/PT104';
+import { PT301 } from './torch/PT301';
+import { PT302 } from './torch/PT302';
+import { PT303 } from './torch/PT303';
+import { PT304 } from './torch/PT304';
 
-export const ALL_RULES: Rule[] = [JAX001, JAX002, TF001, TF002, PT101, PT201, JAX004, JAX005, JAX301, JAX302, JAX303, JAX201].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
+export const ALL_RULES: Rule[] = [JAX001, JAX002, TF001, TF002, PT101, PT201, JAX004, JAX005, JAX301, JAX302, JAX303, JAX201, PT103, PT104, PT301, PT302, PT303, PT304].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
 
 export function ruleByCode(code: string): Rule | undefined {
   return ALL_RULES.find((r) => r.meta.code === code.toUpperCase());

@@ -1,0 +1,25 @@
+import type { Rule } from '../types';
+
+const DATA_PARALLEL = new Set(['torch.nn.DataParallel', 'torch.nn.parallel.DataParallel', 'torch.nn.parallel.data_parallel.DataParallel']);
+
+export const PT103: Rule = {
+  meta: {
+    code: 'PT103',
+    name: 'dataparallel',
+    framework: 'torch',
+    category: 'performance',
+    defaultSeverity: 'warning',
+    fixable: false,
+    summary: 'nn.DataParallel: single-process multi-GPU training that PyTorch recommends replacing with DistributedDataParallel.',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    return {
+      call(node) {
+        const fn = node.childForFieldName('function')!;
+        if (!DATA_PARALLEL.has(facts.qualifiedName(fn) ?? '')) return;
+        ctx.report(fn, 'nn.DataParallel replicates the model and scatters inputs from one Python process on every step, which scales poorly (GIL, load on GPU 0); PyTorch recommends DistributedDataParallel instead, even on a single node. Use torch.nn.parallel.DistributedDataParallel with one process per GPU (e.g. launched by torchrun).');
+      },
+    };
+  },
+};

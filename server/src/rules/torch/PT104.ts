@@ -1,0 +1,57 @@
+import type { Node } from 'web-tree-sitter';
+import type { Rule } from '../types';
+import type { Facts } from '../../resolve/facts';
+import { positionalArgs } from '../../resolve/facts';
+import { argumentNodes, methodCall, stringValue } from '../util';
+import { hasSplat, keywordNode } from './args';
+
+const DATA_LOADERS = new Set(['torch.utils.data.DataLoader', 'torch.utils.data.dataloader.DataLoader']);
+// DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory, …)
+const NUM_WORKERS_POS = 5;
+const PIN_MEMORY_POS = 7;
+const CUDA_LITERAL = /^cuda(:\d+)?$/;
+
+/** The file moves data to CUDA: `.cuda()`, `torch.cuda.*`, `torch.device("cuda")`, `.to("cuda")`, `device="cuda"`. */
+function usesCuda(facts: Facts): boolean {
+  const isCuda = (n: Node | undefined) => CUDA_LITERAL.test(stringValue(n) ?? '');
+  return facts.calls.some((call: Node) => {
+    const m = methodCall(call);
+    if (m?.method === 'cuda') return true;
+    const q = facts.callee(call) ?? '';
+    if (q.startsWith('torch.cuda.')) return true;
+    const args = argumentNodes(call);
+    if ((q === 'torch.device' || m?.method === 'to') && isCuda(args[0])) return true;
+    return args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'device' && isCuda(a.childForFieldName('value') ?? undefined));
+  });
+}
+
+export const PT104: Rule = {
+  meta: {
+    code: 'PT104',
+    name: 'dataloader-without-workers',
+    framework: 'torch',
+    category: 'performance',
+    defaultSeverity: 'warning',
+    fixable: false,
+    summary: 'DataLoader without num_workers (and without pin_memory in a file that uses CUDA) loads batches synchronously in the training process.',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    let cuda: boolean | undefined;
+    return {
+      call(node) {
+        const fn = node.childForFieldName('function')!;
+        if (!DATA_LOADERS.has(facts.qualifiedName(fn) ?? '') || hasSplat(node)) return;
+        const positional = positionalArgs(node).length;
+        const missingWorkers = !keywordNode(node, 'num_workers') && positional <= NUM_WORKERS_POS;
+        cuda ??= usesCuda(facts);
+        const missingPin = cuda && !keywordNode(node, 'pin_memory') && positional <= PIN_MEMORY_POS;
+        if (!missingWorkers && !missingPin) return;
+        const parts: string[] = [];
+        if (missingWorkers) parts.push('without num_workers it loads every batch in the main process (the default num_workers=0), so the model waits while data is read and augmented; pass num_workers > 0 (or num_workers=0 explicitly where that is intended)');
+        if (missingPin) parts.push(`${missingWorkers ? 'and, since this file uses CUDA, ' : 'this file uses CUDA but '}without pin_memory=True host-to-GPU copies come from pageable memory and cannot overlap with compute; pass pin_memory=True (e.g. pin_memory=torch.cuda.is_available())`);
+        ctx.report(fn, `DataLoader ${parts.join('; ')}.`);
+      },
+    };
+  },
+};

@@ -1,0 +1,36 @@
+import type { Node } from 'web-tree-sitter';
+import type { Rule } from '../types';
+
+const TORCHSCRIPT = new Set(['torch.jit.script', 'torch.jit.trace', 'torch.jit.trace_module', 'torch.jit.script_if_tracing']);
+
+export const PT301: Rule = {
+  meta: {
+    code: 'PT301',
+    name: 'torchscript',
+    framework: 'torch',
+    category: 'deprecation',
+    defaultSeverity: 'warning',
+    fixable: false,
+    summary: 'torch.jit.script / torch.jit.trace: TorchScript is deprecated; use torch.compile (speed) or torch.export (deployment).',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    const report = (target: Node, q: string) => {
+      ctx.report(target, `${q} uses TorchScript, which is deprecated (PyTorch: "TorchScript is deprecated, please use torch.export instead") and gets no new features. Use torch.compile(model) to speed up Python execution, or torch.export.export(model, example_args) to produce a deployable graph.`);
+    };
+    return {
+      call(node) {
+        const fn = node.childForFieldName('function')!;
+        const q = facts.qualifiedName(fn);
+        if (q && TORCHSCRIPT.has(q)) report(fn, q);
+      },
+      decorator(node) {
+        // `@torch.jit.script` without a call; `@torch.jit.script(...)` is seen as a call.
+        const expr = node.namedChildren[0];
+        if (!expr || expr.type === 'call') return;
+        const q = facts.qualifiedName(expr);
+        if (q && TORCHSCRIPT.has(q)) report(expr, q);
+      },
+    };
+  },
+};
