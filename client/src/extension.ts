@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerEquivalentsPanel } from './panel/panel';
 
 let client: LanguageClient | undefined;
 let status: vscode.LanguageStatusItem | undefined;
@@ -68,6 +69,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ getC
       await vscode.commands.executeCommand('markdown.showPreview', doc);
     }),
   );
+
+  // The equivalence panel (commands, serializer, cursor following); registered before the server
+  // starts so a panel restored after a reload is claimed at once.
+  context.subscriptions.push(...registerEquivalentsPanel(context, { getClient, log: output }));
 
   await client.start();
   return { getClient };
