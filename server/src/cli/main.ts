@@ -15,6 +15,8 @@ import { docPath, docUrl } from '../rules/docs';
 import { mergeSettings, type Settings } from '../config/settings';
 import { findConfig, loadPyproject, type PyprojectConfig } from '../config/pyproject';
 import { VERSION } from '../version';
+import { runTranslate } from './translate';
+import { runEquivalents } from './equivalents';
 
 export class UsageError extends Error {}
 
@@ -24,6 +26,8 @@ const USAGE = `Usage:
   framewise check [PATH…] [--format text|json|sarif] [--select CODES] [--ignore CODES]
                   [--config FILE | --no-config]
   framewise rules [CODE]
+  framewise translate FILE --to torch|jax|tensorflow [--line N]
+  framewise equivalents QUERY [--format text|json]
   framewise --version
 
 check: analyse Python files (default PATH: samples/ if present, else .). Exit 0 clean, 1 findings,
@@ -155,6 +159,8 @@ export function runRules(args: ParsedArgs, io: CliIO): number {
 export const COMMANDS: Record<string, { valued: string[]; run: (a: ParsedArgs, io: CliIO) => Promise<number> | number }> = {
   check: { valued: ['format', 'select', 'ignore', 'config'], run: runCheck },
   rules: { valued: [], run: runRules },
+  translate: { valued: ['to', 'line'], run: runTranslate },
+  equivalents: { valued: ['format'], run: runEquivalents },
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

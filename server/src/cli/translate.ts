@@ -1,0 +1,45 @@
+/**
+ * `framewise translate FILE --to torch|jax|tensorflow [--line N]`: prints the file with every
+ * catalog idiom of another framework (or the ones on line N) rewritten and the imports added;
+ * constructs that cannot be translated are left as they are under a `# framewise:` comment that says
+ * why. A summary goes to stderr. Exit 0, or 2 on a usage error.
+ */
+import * as fs from 'node:fs';
+import { translateSource } from '../translate/document';
+import type { FrameworkKey } from '../catalog/types';
+import { UsageError, type CliIO, type ParsedArgs } from './main';
+
+const TARGETS: Record<string, FrameworkKey> = {
+  torch: 'torch', pytorch: 'torch', jax: 'jax', flax: 'jax', tensorflow: 'tensorflow', tf: 'tensorflow', keras: 'tensorflow',
+};
+
+export function parseTarget(value: string | undefined): FrameworkKey {
+  if (!value) throw new UsageError('translate needs --to torch|jax|tensorflow');
+  const fw = TARGETS[value.toLowerCase()];
+  if (!fw) throw new UsageError(`unknown target framework: ${value} (torch, jax or tensorflow)`);
+  return fw;
+}
+
+export async function runTranslate(args: ParsedArgs, io: CliIO): Promise<number> {
+  const file = args.positional[0];
+  if (!file) throw new UsageError('translate needs a FILE');
+  if (args.positional.length > 1) throw new UsageError('translate takes one FILE');
+  const to = parseTarget(args.flags.get('to'));
+  let line: number | undefined;
+  const lineFlag = args.flags.get('line');
+  if (lineFlag !== undefined) {
+    line = Number(lineFlag);
+    if (!Number.isInteger(line) || line < 1) throw new UsageError(`--line needs a positive line number, not ${lineFlag}`);
+  }
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (line !== undefined && line > source.split('\n').length) throw new UsageError(`${file} has no line ${line}`);
+  const result = await translateSource(source, to, { line });
+  io.out(result.text);
+  io.err(`framewise: ${result.translated} construct(s) translated to ${to}, ${result.untranslated} left with a note${result.errorsAfter > result.errorsBefore ? ' (WARNING: the result has new syntax errors)' : ''}\n`);
+  return 0;
+}
