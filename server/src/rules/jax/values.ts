@@ -217,3 +217,16 @@ export function nameInUse(name: string, facts: Facts): boolean {
   if (facts.assignments.has(name) || facts.functionsByName.has(name) || facts.imports.isBound(name)) return true;
   return facts.containers.some((c) => c.params?.includes(name));
 }
+
+/**
+ * The innermost `for`/`while` loop (within the node's function) that runs `node` on every pass: the
+ * body, or a `while` condition; not a `for` iterable or an `else` clause, which run once.
+ */
+export function repeatingLoop(node: Node): Node | undefined {
+  for (let p = node.parent, child: Node = node; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return undefined;
+    if (p.type === 'for_statement' && p.childForFieldName('body')?.id === child.id) return p;
+    if (p.type === 'while_statement' && (p.childForFieldName('body')?.id === child.id || p.childForFieldName('condition')?.id === child.id)) return p;
+  }
+  return undefined;
+}

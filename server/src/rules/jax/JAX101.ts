@@ -1,0 +1,159 @@
+import type { Node } from 'web-tree-sitter';
+import type { Fix, Rule, RuleContext } from '../types';
+import type { Facts } from '../../resolve/facts';
+import { positionalArgs } from '../../resolve/facts';
+import { bindingAt, lineIndent, repeatingLoop } from './values';
+
+const JIT = new Set(['jax.jit']);
+/** Transformations that return a new function object on every call. */
+const TRANSFORMS = /^jax\.(grad|value_and_grad|vmap|pmap|jacfwd|jacrev|hessian|checkpoint|remat|jit|named_call)$/;
+const SETUP_METHODS = new Set(['__init__', 'setup', '__post_init__']);
+
+function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/**
+ * Why `fun` is a new function object each time the code around `region` runs, or undefined when it is
+ * the same object (a module-level def, a name bound outside `region`).
+ */
+function freshCallable(fun: Node, region: Node, facts: Facts, depth = 0): string | undefined {
+  if (depth > 4) return undefined;
+  if (fun.type === 'lambda') return 'a lambda';
+  if (fun.type === 'call') {
+    const q = facts.callee(fun) ?? '';
+    if (q === 'functools.partial') return 'a `functools.partial` object';
+    if (TRANSFORMS.test(q)) return `the function returned by \`${fun.childForFieldName('function')!.text}(…)\``;
+    return undefined;
+  }
+  if (fun.type === 'identifier') {
+    const defs = facts.functionsByName.get(fun.text) ?? [];
+    const b = bindingAt(fun.text, fun, facts);
+    if (!b && defs.some((d) => contains(region, d.node))) return `\`${fun.text}\` (redefined each time)`;
+    if (b?.kind === 'assign' && !b.a.via && contains(region, b.a.value)) return freshCallable(b.a.value, region, facts, depth + 1);
+  }
+  return undefined;
+}
+
+/** Identifiers a hoisted expression reads, minus attribute names, keyword names and lambda parameters. */
+function freeNames(expr: Node): Node[] {
+  const out: Node[] = [];
+  const lambdaParams = new Set<string>();
+  for (const l of expr.descendantsOfType('lambda')) {
+    for (const id of l?.childForFieldName('parameters')?.descendantsOfType('identifier') ?? []) if (id) lambdaParams.add(id.text);
+  }
+  for (const id of expr.descendantsOfType('identifier')) {
+    if (!id) continue;
+    const p = id.parent;
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id) continue;
+    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === id.id) continue;
+    if (lambdaParams.has(id.text)) continue;
+    out.push(id);
+  }
+  return out;
+}
+
+/** Is every name the expression reads an import, a module-level def or a builtin (never a variable)? */
+function onlyStableNames(expr: Node, facts: Facts): boolean {
+  return freeNames(expr).every((id) => {
+    if (facts.imports.isBound(id.text)) return !facts.assignments.has(id.text);
+    if (facts.assignments.has(id.text) || facts.containers.some((c) => c.params?.includes(id.text))) return false;
+    const defs = facts.functionsByName.get(id.text);
+    if (defs) return defs.every((d) => d.parent === 0);
+    return true; // a builtin
+  });
+}
+
+/** Move `name = jax.jit(…)` from the loop body to just before the loop, when that cannot change what is compiled. */
+function hoistFix(ctx: RuleContext, call: Node, loop: Node): Fix | undefined {
+  const assign = call.parent;
+  const stmt = assign?.parent;
+  const body = loop.childForFieldName('body');
+  if (assign?.type !== 'assignment' || assign.childForFieldName('right')?.id !== call.id || stmt?.type !== 'expression_statement' ||
+    stmt.parent?.id !== body?.id || !body || body.namedChildren.filter((n) => n && n.type !== 'comment').length < 2) return undefined;
+  const target = assign.childForFieldName('left');
+  if (target?.type !== 'identifier') return undefined;
+  if ((ctx.facts.assignments.get(target.text) ?? []).some((a) => contains(loop, a.value) && a.value.id !== call.id)) return undefined;
+  if (!onlyStableNames(call, ctx.facts)) return undefined;
+  const loopIndent = lineIndent(loop, ctx.source);
+  const stmtIndent = lineIndent(stmt, ctx.source);
+  const lineEnd = ctx.source.indexOf('\n', stmt.endIndex);
+  if (loopIndent === undefined || stmtIndent === undefined || ctx.source.slice(stmt.endIndex, lineEnd === -1 ? undefined : lineEnd).trim() !== '') return undefined;
+  const text = ctx.source.slice(stmt.startIndex, stmt.endIndex)
+    .split('\n').map((l, i) => (i === 0 ? l : l.startsWith(stmtIndent) ? loopIndent + l.slice(stmtIndent.length) : l)).join('\n');
+  const loopLine = { line: loop.startPosition.row, character: 0 };
+  return {
+    title: `Hoist ${target.text} = jax.jit(…) out of the loop`,
+    edits: [
+      { range: { start: loopLine, end: loopLine }, newText: `${loopIndent}${text}\n` },
+      { range: { start: { line: stmt.startPosition.row, character: 0 }, end: { line: stmt.endPosition.row + 1, character: 0 } }, newText: '' },
+    ],
+  };
+}
+
+export const JAX101: Rule = {
+  meta: {
+    code: 'JAX101',
+    name: 'jit-inside-loop',
+    framework: 'jax',
+    category: 'performance',
+    defaultSeverity: 'warning',
+    fixable: true,
+    summary: 'jax.jit applied to a new function object on every loop pass (or every call) retraces and recompiles each time.',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    const loopMessage = (what: string) => `\`jax.jit\` is applied to ${what} on every pass of this loop: each pass makes a new function object, so JAX traces and compiles it again every time. ` +
+      'Create the jitted function once, before the loop, and pass the values that change as arguments.';
+    const callMessage = (what: string, fn: string) => `\`jax.jit\` is applied to ${what} and called on every call of \`${fn}\`: a new function object each time, so JAX traces and compiles it on every call. ` +
+      'Create the jitted function once (at module level, or in `__init__`) and pass the values that change as arguments.';
+
+    /** The enclosing plain function (not traced, not a setup method) when `node` runs on every call of it. */
+    const perCallFunction = (node: Node) => {
+      const fn = facts.enclosingFunction(node);
+      if (!fn || fn.kind !== 'function' || fn.traced || SETUP_METHODS.has(fn.name ?? '')) return undefined;
+      return fn;
+    };
+
+    return {
+      call(node) {
+        if (!JIT.has(facts.callee(node) ?? '')) return;
+        const fun = positionalArgs(node)[0];
+        if (!fun) return;
+        const jitName = node.childForFieldName('function')!;
+        const loop = repeatingLoop(node);
+        if (loop) {
+          const body = loop.childForFieldName('body')!;
+          const what = freshCallable(fun, body, facts);
+          if (what) ctx.report(jitName, loopMessage(what), hoistFix(ctx, node, loop));
+          return;
+        }
+        // `jax.jit(lambda …)(x)` inside a function: built and compiled again on every call.
+        if (node.parent?.type !== 'call' || node.parent.childForFieldName('function')?.id !== node.id) return;
+        const fn = perCallFunction(node);
+        if (!fn) return;
+        const what = freshCallable(fun, fn.node, facts);
+        if (what) ctx.report(jitName, callMessage(what, fn.name ?? 'this function'));
+      },
+      decorated_definition(node) {
+        const def = node.childForFieldName('definition');
+        if (def?.type !== 'function_definition') return;
+        // `@jax.jit` or `@partial(jax.jit, …)`: the `jax.jit` expression.
+        const jitOf = (e: Node | null | undefined): Node | undefined => !e ? undefined : JIT.has(facts.qualifiedName(e) ?? '') ? e :
+          e.type === 'call' && facts.callee(e) === 'functools.partial' ? jitOf(positionalArgs(e)[0]) : undefined;
+        const expr = node.namedChildren.map((d) => (d?.type === 'decorator' ? jitOf(d.namedChildren[0]) : undefined)).find((e) => e);
+        if (!expr) return;
+        const name = def.childForFieldName('name')?.text ?? '';
+        if (repeatingLoop(node)) {
+          ctx.report(expr, loopMessage(`\`${name}\` (redefined each time)`));
+          return;
+        }
+        const fn = perCallFunction(node);
+        // A nested jitted def that the function also calls (not a factory that returns it).
+        if (fn && facts.calls.some((c) => contains(fn.node, c) && c.childForFieldName('function')?.type === 'identifier' && c.childForFieldName('function')!.text === name)) {
+          ctx.report(expr, callMessage(`\`${name}\` (redefined each time)`, fn.name ?? 'this function'));
+        }
+      },
+    };
+  },
+};
