@@ -14,6 +14,10 @@ import { TF001 } from './tensorflow/TF001';
 import { TF002 } from './tensorflow/TF002';
 import { PT101 } from './torch/PT101';
 import { PT201 } from './torch/PT201';
+import { PT001 } from './torch/PT001';
+import { PT002 } from './torch/PT002';
+import { PT003 } from './torch/PT003';
+import { PT102 } from './torch/PT102';
 import { PT103 } from './torch/PT103';
 import { PT104 } from './torch/PT104';
 import { PT301 } from './torch/PT301';
@@ -21,7 +25,7 @@ import { PT302 } from './torch/PT302';
 import { PT303 } from './torch/PT303';
 import { PT304 } from './torch/PT304';
 
-export const ALL_RULES: Rule[] = [JAX001, JAX002, TF001, TF002, PT101, PT201, JAX004, JAX005, JAX301, JAX302, JAX303, JAX201, PT103, PT104, PT301, PT302, PT303, PT304, JAX003, JAX101].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
+export const ALL_RULES: Rule[] = [JAX001, JAX002, TF001, TF002, PT101, PT201, JAX004, JAX005, JAX301, JAX302, JAX303, JAX201, PT103, PT104, PT301, PT302, PT303, PT304, JAX003, JAX101, PT001, PT002, PT003, PT102].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
 
 export function ruleByCode(code: string): Rule | undefined {
   return ALL_RULES.find((r) => r.meta.code === code.toUpperCase());

@@ -1,0 +1,111 @@
+import type { Node } from 'web-tree-sitter';
+import type { Container, Facts } from '../../resolve/facts';
+import { trainingCallFramework } from '../../resolve/facts';
+import type { Fix, Rule, RuleContext } from '../types';
+import { argumentNodes, importsModule, methodCall } from '../util';
+
+/** Code in the loop that needs gradients: backward, autograd.grad, requires_grad, reading .grad. */
+const NEEDS_GRAD = /\.backward\s*\(|autograd\.grad\s*\(|requires_grad|\.grad\b/;
+const SET_GRAD_OFF = new Set(['torch.set_grad_enabled', 'torch.autograd.set_grad_enabled']);
+
+interface EvalCall { node: Node; receiver: string; scope: number }
+
+function scopeOf(facts: Facts, node: Node): Container {
+  for (const c of facts.ancestors(node)) if (c.kind === 'function' || c.kind === 'module') return c;
+  return facts.containers[0];
+}
+
+/** The outermost loop of `call`'s own scope that starts after `after` and contains the call. */
+function evalLoop(facts: Facts, call: Node, after: number): Container | undefined {
+  let found: Container | undefined;
+  for (const c of facts.ancestors(call)) {
+    if (c.kind === 'function' || c.kind === 'lambda' || c.kind === 'class') break;
+    if (c.kind === 'loop' && c.start > after) found = c;
+  }
+  return found;
+}
+
+/**
+ * Wrap the loop in `with torch.inference_mode():` when that is trivially safe: the file never trains
+ * (no backward / optimizer step / model.train()), so no inference tensor can reach autograd later.
+ */
+function wrapFix(ctx: RuleContext, loop: Container): Fix | undefined {
+  const { facts, source } = ctx;
+  if (facts.calls.some((c) => trainingCallFramework(c, facts) || methodCall(c)?.method === 'train')) return undefined;
+  const text = loop.node.text;
+  if (/\byield\b|\bawait\b|"""|'''/.test(text)) return undefined;
+  const lineStart = source.lastIndexOf('\n', loop.start - 1) + 1;
+  const indent = source.slice(lineStart, loop.start);
+  if (!/^[ \t]*$/.test(indent)) return undefined;
+  const body = loop.node.childForFieldName('body');
+  const first = body?.namedChildren[0];
+  if (!first || first.startPosition.row === loop.node.startPosition.row) return undefined;
+  const firstLine = source.slice(source.lastIndexOf('\n', first.startIndex - 1) + 1, first.startIndex);
+  if (!firstLine.startsWith(indent) || firstLine.length === indent.length) return undefined;
+  const unit = firstLine.slice(indent.length);
+  const name = ctx.nameFor('torch.inference_mode', { module: 'torch' });
+  const lines = source.slice(lineStart, loop.end).split('\n').map((l) => (l.trim() === '' ? l : unit + l));
+  const start = { line: loop.node.startPosition.row, character: 0 };
+  return {
+    title: 'Wrap the loop in torch.inference_mode()',
+    edits: [{ range: { start, end: ctx.range(loop.node).end }, newText: `${indent}with ${name.text}():\n${lines.join('\n')}` }, ...name.edits],
+  };
+}
+
+export const PT003: Rule = {
+  meta: {
+    code: 'PT003',
+    name: 'eval-without-no-grad',
+    framework: 'torch',
+    category: 'correctness',
+    defaultSeverity: 'warning',
+    fixable: true,
+    summary: 'A loop calls a model after model.eval() without torch.no_grad()/torch.inference_mode(): autograd still records every forward pass.',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    const evals: EvalCall[] = [];
+    const modelCalls: Node[] = [];
+    const trains: EvalCall[] = [];
+    let gradOffGlobally = false;
+    return {
+      call(node) {
+        const m = methodCall(node);
+        if (m && (m.method === 'eval' || m.method === 'train') && (m.receiver.type === 'identifier' || m.receiver.type === 'attribute')) {
+          const args = argumentNodes(node);
+          const trainOff = m.method === 'train' && args.length === 1 && args[0].type === 'false';
+          if (m.method === 'eval' && args.length === 0 || trainOff) evals.push({ node, receiver: m.receiver.text, scope: scopeOf(facts, node).index });
+          else if (m.method === 'train') trains.push({ node, receiver: m.receiver.text, scope: scopeOf(facts, node).index });
+          return;
+        }
+        const fn = node.childForFieldName('function');
+        if (fn?.type === 'identifier' || fn?.type === 'attribute') modelCalls.push(node);
+        if (SET_GRAD_OFF.has(facts.callee(node) ?? '') && node.parent?.type === 'expression_statement') gradOffGlobally = true;
+      },
+      exit() {
+        if (evals.length === 0 || gradOffGlobally || !importsModule(facts, 'torch')) return;
+        const reported = new Set<number>();
+        for (const call of modelCalls) {
+          const callee = call.childForFieldName('function')!.text;
+          const scope = scopeOf(facts, call);
+          const ev = evals.filter((e) => e.receiver === callee && e.scope === scope.index && e.node.startIndex < call.startIndex).pop();
+          if (!ev) continue;
+          // model.train() in between switches back to training.
+          if (trains.some((t) => t.receiver === callee && t.scope === scope.index && t.node.startIndex > ev.node.startIndex && t.node.startIndex < call.startIndex)) continue;
+          const loop = evalLoop(facts, call, ev.node.endIndex);
+          if (!loop || reported.has(loop.index) || facts.inNoGrad(call) || facts.trainingLoop(call)) continue;
+          if (NEEDS_GRAD.test(loop.node.text)) continue;
+          // A function that is itself called under no_grad / inference_mode.
+          if (scope.kind === 'function' && scope.name && facts.calls.some((c) => {
+            const f = c.childForFieldName('function');
+            const name = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+            return name === scope.name && facts.inNoGrad(c);
+          })) continue;
+          reported.add(loop.index);
+          const fix = wrapFix(ctx, loop);
+          ctx.report(call, `\`${callee}\` is called in a loop after \`${callee}.eval()\` without torch.no_grad() or torch.inference_mode(): eval() only switches layers such as dropout and batch norm to inference behaviour, it does not stop autograd, so every forward pass still records the graph and keeps activations alive. Wrap the loop in \`with torch.inference_mode():\` (or torch.no_grad() if the outputs feed back into training).`, fix);
+        }
+      },
+    };
+  },
+};
