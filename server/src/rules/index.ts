@@ -10,6 +10,8 @@ import { JAX303 } from './jax/JAX303';
 import { JAX201 } from './jax/JAX201';
 import { JAX003 } from './jax/JAX003';
 import { JAX101 } from './jax/JAX101';
+import { JAX102 } from './jax/JAX102';
+import { JAX103 } from './jax/JAX103';
 import { TF001 } from './tensorflow/TF001';
 import { TF002 } from './tensorflow/TF002';
 import { PT101 } from './torch/PT101';
@@ -25,7 +27,7 @@ import { PT302 } from './torch/PT302';
 import { PT303 } from './torch/PT303';
 import { PT304 } from './torch/PT304';
 
-export const ALL_RULES: Rule[] = [JAX001, JAX002, TF001, TF002, PT101, PT201, JAX004, JAX005, JAX301, JAX302, JAX303, JAX201, PT103, PT104, PT301, PT302, PT303, PT304, JAX003, JAX101, PT001, PT002, PT003, PT102].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
+export const ALL_RULES: Rule[] = [JAX001, JAX002, TF001, TF002, PT101, PT201, JAX004, JAX005, JAX301, JAX302, JAX303, JAX201, PT103, PT104, PT301, PT302, PT303, PT304, JAX003, JAX101, PT001, PT002, PT003, PT102, JAX102, JAX103].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
 
 export function ruleByCode(code: string): Rule | undefined {
   return ALL_RULES.find((r) => r.meta.code === code.toUpperCase());

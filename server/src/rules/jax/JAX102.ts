@@ -1,0 +1,62 @@
+import type { Node } from 'web-tree-sitter';
+import type { Rule } from '../types';
+import type { Container, Facts } from '../../resolve/facts';
+import { argumentNodes, isBuiltinCall, methodCall } from '../util';
+import { positionalArgs } from '../../resolve/facts';
+import { isJaxValue } from './values';
+
+const CONDITIONAL_BLOCKS = new Set(['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'case_clause']);
+
+/**
+ * The JAX step loop that runs `node` on every pass, unconditionally: a `for`/`while` loop that is a
+ * training loop (optax update / apply_updates) or that calls a jit/pmap-compiled function. A sync
+ * under an `if` inside the loop (logging every N steps) does not count.
+ */
+function jaxStepLoop(node: Node, facts: Facts): Container | undefined {
+  const loops = new Map<number, Container>();
+  for (const c of facts.ancestors(node)) if (c.kind === 'loop') loops.set(c.node.id, c);
+  for (let p = node.parent, child: Node = node; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return undefined;
+    if (child.type === 'block' && CONDITIONAL_BLOCKS.has(p.type)) return undefined;
+    if (child.type === 'block' && p.type === 'try_statement') continue;
+    const perPass = (p.type === 'for_statement' && p.childForFieldName('body')?.id === child.id) ||
+      (p.type === 'while_statement' && (p.childForFieldName('body')?.id === child.id || p.childForFieldName('condition')?.id === child.id));
+    if (!perPass) continue;
+    const loop = loops.get(p.id);
+    if (loop && (loop.trainingFramework?.has('jax') || loop.callsCompiled?.has('jax'))) return loop;
+  }
+  return undefined;
+}
+
+export const JAX102: Rule = {
+  meta: {
+    code: 'JAX102',
+    name: 'host-sync-in-loop',
+    framework: 'jax',
+    category: 'performance',
+    defaultSeverity: 'warning',
+    fixable: false,
+    summary: '.item() / .tolist() / float() / int() / np.asarray() on a JAX array in every pass of a training loop waits for the device each step.',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    return {
+      call(node) {
+        let value: Node | undefined;
+        const m = methodCall(node);
+        if (m && (m.method === 'item' || m.method === 'tolist') && argumentNodes(node).length === 0) value = m.receiver;
+        else if ((isBuiltinCall(node, 'float', facts) || isBuiltinCall(node, 'int', facts)) && argumentNodes(node).length === 1) value = argumentNodes(node)[0];
+        else {
+          const q = facts.callee(node);
+          if (q === 'numpy.asarray' || q === 'numpy.array') value = positionalArgs(node)[0];
+        }
+        if (!value || !isJaxValue(value, facts)) return;
+        const loop = jaxStepLoop(node, facts);
+        if (!loop) return;
+        const why = loop.trainingFramework?.has('jax') ? 'training loop' : 'loop around a jitted step';
+        ctx.report(node, `\`${node.text}\` copies a JAX array to the host on every pass of this ${why}, so Python waits for the device each step instead of queueing the next one (async dispatch is lost). ` +
+          'Keep metrics on the device and fetch them every N steps or after the loop.');
+      },
+    };
+  },
+};
