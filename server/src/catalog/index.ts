@@ -28,6 +28,24 @@ const lastSegment = (q: string) => q.slice(q.lastIndexOf('.') + 1);
 /** `torch.Tensor.sum`, `jax.Array.sum`, `optax.GradientTransformation.update`: a member of a class. */
 const isClassMember = (q: string) => q.split('.').slice(0, -1).some((s) => /^[A-Z]/.test(s));
 
+/**
+ * Namespaces that re-export the same functions (`tf.reduce_sum` is `tf.math.reduce_sum`, `torch.relu`
+ * is `F.relu`): an API listed in a form's `apis` with the callee's name in one of these sibling
+ * namespaces is indexed as an alias of the callee. Other same-named functions (`torch.autograd.grad`
+ * vs `torch.func.grad`) are different functions and never aliases.
+ */
+const REEXPORT_GROUPS: string[][] = [
+  ['tensorflow', 'tensorflow.math', 'tensorflow.nn', 'tensorflow.linalg'],
+  ['torch', 'torch.nn.functional'],
+  ['jax.scipy.special', 'jax.nn'],
+];
+function isReExport(a: string, fn: string): boolean {
+  if (isClassMember(a) || lastSegment(a) !== lastSegment(fn)) return false;
+  const modA = a.slice(0, a.lastIndexOf('.'));
+  const modF = fn.slice(0, fn.lastIndexOf('.'));
+  return REEXPORT_GROUPS.some((g) => g.includes(modA) && g.includes(modF));
+}
+
 /** Canonical spelling of a qualified name as users type it: `tf.` → `tensorflow.`, `tf.keras.` → `keras.`. */
 export function canonicalApiName(name: string): string {
   let q = name.trim().replace(/\(.*$/, '');
@@ -68,8 +86,7 @@ export class Catalog {
           this.addCall(this.callsByFn, call.fn, { concept: c, framework: fw, call, fn: call.fn, alias: false });
           if (call.method) this.addCall(this.callsByMethod, call.method, { concept: c, framework: fw, call, fn: call.fn, alias: false });
           for (const a of form.apis ?? []) {
-            if (a === call.fn || isClassMember(a) || lastSegment(a) !== lastSegment(call.fn) || primaryAnywhere.has(a)) continue;
-            if (frameworkOfApi(a) !== fw) continue;
+            if (a === call.fn || primaryAnywhere.has(a) || !isReExport(a, call.fn)) continue;
             this.addCall(this.callsByFn, a, { concept: c, framework: fw, call, fn: a, alias: true });
           }
         }

@@ -5,6 +5,7 @@
  * backed by the concept's own `differences` text in the catalog; move entries into the catalog data
  * once the schema can say these things.
  */
+import type { Node } from 'web-tree-sitter';
 import type { FrameworkKey } from '../catalog/types';
 
 export interface CaveatContext {
@@ -13,13 +14,17 @@ export interface CaveatContext {
   to: FrameworkKey;
   /** Canonical argument names the source call passes explicitly. */
   provided: ReadonlySet<string>;
+  /** Their value nodes (single values only). */
+  values: ReadonlyMap<string, Node>;
 }
 
 export interface Caveat {
   /** One-line note for the `# framewise:` comment. */
   note?: string;
-  /** Canonical argument → Python text to pass explicitly in the target. */
+  /** Canonical argument → Python text to pass explicitly in the target (when the source did not). */
   set?: Record<string, string>;
+  /** Canonical argument → Python text that replaces what the source passed. */
+  replace?: Record<string, string>;
   /** The rewrite would change meaning: leave the code as it is, with the note. */
   block?: boolean;
 }
@@ -120,6 +125,60 @@ const RULES: Rule[] = [
     caveat: () => ({ note: 'optax optimizers are pure transformations: state = opt.init(params); updates, state = opt.update(grads, state, params)' }),
   },
 ];
+
+const isTupleLiteral = (n: Node | undefined) => !!n && (n.type === 'tuple' || n.type === 'list');
+
+RULES.push(
+  {
+    concepts: ['loss.kl-div'],
+    applies: (c) => involves(c, 'tensorflow'),
+    caveat: () => ({ block: true, note: 'keras.losses.kl_divergence takes probabilities while PyTorch/optax take log-probability predictions: rewrite the call by hand' }),
+  },
+  {
+    concepts: ['optim.clip-grad-norm'],
+    applies: () => true,
+    caveat: () => ({ block: true, note: 'the programs differ: PyTorch clips the parameters\' .grad in place before step(); optax chains a transformation (optax.chain(optax.clip_by_global_norm(m), opt)); TensorFlow returns clipped copies of a gradient list' }),
+  },
+  {
+    concepts: ['schedule.piecewise-constant'],
+    applies: (c) => involves(c, 'torch'),
+    caveat: () => ({ block: true, note: 'MultiStepLR multiplies the optimizer\'s lr by gamma at each milestone; optax/Keras take explicit boundaries and values: rewrite by hand' }),
+  },
+  {
+    concepts: ['schedule.cosine-decay', 'schedule.exponential-decay', 'schedule.warmup-cosine'],
+    applies: (c) => involves(c, 'torch'),
+    caveat: () => ({ note: 'PyTorch schedulers wrap an optimizer and advance on scheduler.step() (often per epoch); optax/Keras schedules are functions of the optimizer step passed as the learning rate' }),
+  },
+  {
+    concepts: ['ops.transpose'],
+    applies: (c) => c.to === 'torch' && !c.provided.has('axes'),
+    caveat: () => ({ block: true, note: 'without axes JAX/TF reverse all axes, while torch.permute needs the full permutation: write x.permute(*reversed(range(x.ndim)))' }),
+  },
+  {
+    concepts: ['ops.flip'],
+    applies: (c) => c.to !== 'jax' && !c.provided.has('axis'),
+    caveat: () => ({ block: true, note: 'without an axis jnp.flip reverses every axis; torch.flip and tf.reverse need the axes listed' }),
+  },
+  {
+    concepts: ['ops.expand-dims'],
+    applies: (c) => c.to === 'torch' && isTupleLiteral(c.values.get('axis')),
+    caveat: () => ({ block: true, note: 'torch.unsqueeze inserts one axis; insert them one at a time (or index with None)' }),
+  },
+);
+
+RULES.push({
+  concepts: ['schedule.warmup-cosine'],
+  applies: (c) => involves(c, 'jax') && involves(c, 'tensorflow') && c.values.has('decay_steps'),
+  caveat: (c) => {
+    const decay = c.values.get('decay_steps')!.text;
+    const warmup = c.values.get('warmup_steps')?.text;
+    if (!warmup) return { block: true, note: 'decay_steps counts the warmup in optax but not in Keras, and the warmup length is not given' };
+    const wrap = (t: string) => (/^[\w.]+$/.test(t) ? t : `(${t})`);
+    return c.to === 'jax'
+      ? { replace: { decay_steps: `${wrap(decay)} + ${wrap(warmup)}` }, note: 'optax counts the warmup in decay_steps, Keras does not: warmup_steps was added' }
+      : { replace: { decay_steps: `${wrap(decay)} - ${wrap(warmup)}` }, note: 'Keras does not count the warmup in decay_steps, optax does: warmup_steps was subtracted' };
+  },
+});
 
 export function caveatsFor(ctx: CaveatContext): Caveat[] {
   return RULES.filter((r) => r.concepts.includes(ctx.concept) && r.applies(ctx)).map((r) => r.caveat(ctx));

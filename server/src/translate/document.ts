@@ -8,7 +8,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { createParser, initParser, safeParse } from '../parse/parser';
 import { lineStarts, positionAt, type Range } from '../parse/document';
 import type { FrameworkKey } from '../catalog/types';
-import type { Catalog } from '../catalog/index';
+import { frameworkOfApi, type Catalog } from '../catalog/index';
 import { Translator, enclosingStatement, type CallTranslation } from './translator';
 
 export interface OffsetEdit { start: number; end: number; text: string }
@@ -22,11 +22,14 @@ export interface FilePlan {
 
 export const COMMENT_PREFIX = '# framewise: ';
 
-/** The outermost calls that are catalog idioms of a framework other than `to`. */
+/** The outermost calls that are catalog idioms of a framework other than `to`, or calls into such a framework. */
 export function idiomCalls(translator: Translator, to: FrameworkKey): Node[] {
   const matched = translator.facts.calls.filter((c) => {
     const m = translator.match(c);
-    return !!m && m.form.framework !== to;
+    if (m) return m.form.framework !== to;
+    const q = translator.facts.callee(c);
+    const fw = q ? frameworkOfApi(q) : undefined;
+    return !!fw && fw !== to;
   });
   matched.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   const out: Node[] = [];

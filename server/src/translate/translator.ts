@@ -23,6 +23,8 @@ export interface CallMatch {
   form: CallForm;
   /** Method spelling: the receiver expression, bound to params[0]. */
   receiver?: Node;
+  /** The callee stands for several concepts and the call does not say which (their ids). */
+  ambiguous?: string[];
 }
 
 export interface CallTranslation {
@@ -61,6 +63,9 @@ export function identifiersOf(tree: Tree): Set<string> {
 // ---- helpers ----------------------------------------------------------------------------------
 
 const lastSegment = (q: string) => q.slice(q.lastIndexOf('.') + 1);
+/** `nn.Linear`, `keras.layers.Dense`: a class (a layer object), not a function. */
+const isClassName = (q: string) => /^[A-Z]/.test(lastSegment(q));
+const isClassMember = (q: string) => q.split('.').slice(0, -1).some((p) => /^[A-Z]/.test(p));
 const label = (fw: FrameworkKey) => FRAMEWORK_LABEL[fw];
 
 function pyLiteral(v: DefaultValue): string {
@@ -116,8 +121,15 @@ function isNeutral(v: DefaultValue | undefined): boolean {
 const OPTION_LIKE = /(^|_)(axis|axes|dim|dims|keepdims?|dtype)$|^(axis\d|first_axis|second_axis)$/;
 /** Canonical names of data operands: positional in the target when the prefix allows. */
 const OPERAND_LIKE = /^(x|y|a|b|A|x1|x2|condition|tensors|index|indices|labels|logits|predictions|targets|log_predictions|fn|func|pred|true_fn|false_fn|equation|operands|params|data|segment_ids|key)$/;
-/** Canonical names of arguments the target cannot do without (the catalog marks inferred ones `drop`). */
-const REQUIRED_LIKE = /^(x|y|a|b|A|x1|x2|condition|tensors|index|indices|labels|logits|predictions|targets|log_predictions|fn|func|pred|true_fn|false_fn|equation|operands|data|segment_ids|key|init_value|embed_dim|head_dim|in_features|in_channels|num_features|normalized_shape|num_channels|input_size|params|optimizer)$/;
+/**
+ * Required arguments with no counterpart in other frameworks, per target framework (the catalog marks
+ * inferred sizes like in_features `drop`; those are handled by position). A placeholder is written.
+ */
+const REQUIRED_IN: Record<string, FrameworkKey[]> = {
+  key: ['jax'], init_value: ['jax', 'tensorflow'], head_dim: ['tensorflow'], num_channels: ['torch'], embed_dim: ['torch'],
+};
+/** Canonical names of data operands a call cannot do without. */
+const REQUIRED_LIKE = /^(x|y|a|b|A|x1|x2|condition|tensors|index|indices|labels|logits|predictions|targets|log_predictions|fn|func|pred|true_fn|false_fn|equation|data|segment_ids)$/;
 /** Names a method call is only translated on when the receiver is known to be a tensor. */
 const RISKY_METHODS = new Set(['add', 'sort', 'round', 'take', 'repeat', 'split', 'clip', 'all', 'any', 'index', 'count', 'copy', 'update']);
 /** Receivers that are certainly not tensors. */
@@ -129,9 +141,24 @@ const NON_TENSOR_BUILTINS = new Set(['list', 'dict', 'set', 'str', 'tuple', 'sor
 
 /** `Conv2d`, `max_pool2d`, `Conv2D` → 2 */
 function spatialRank(fn: string): number | undefined {
-  const m = /([123])[dD]$/.exec(lastSegment(fn));
+  const m = /([123])[dD](Transpose)?$/.exec(lastSegment(fn));
   return m ? Number(m[1]) : undefined;
 }
+
+function keywordValue(call: Node, name: string): Node | undefined {
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return a.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+function positionalArgsOf(call: Node): Node[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node =>
+    !!a && a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== 'list_splat' && a.type !== 'dictionary_splat');
+}
+
+/** Expressions that can take `.method()` without parentheses. */
+const PRIMARY = new Set(['identifier', 'attribute', 'call', 'subscript', 'parenthesized_expression', 'list', 'tuple', 'dictionary', 'set', 'string', 'integer', 'float', 'true', 'false', 'none']);
 
 /** The statement (child of a block / module) that contains `node`. */
 export function enclosingStatement(node: Node): Node {
@@ -159,6 +186,8 @@ interface TargetArg {
   positional: boolean;
   /** For a target *varargs: the individual values. */
   spread?: string[];
+  /** The source value node (single values). */
+  node?: Node;
   placeholder?: boolean;
 }
 
@@ -193,7 +222,11 @@ export class Translator {
     const q = this.facts.qualifiedName(fnNode);
     if (q) {
       const forms = this.catalog.callForms(q);
-      return forms.length ? { call, form: forms[0] } : undefined;
+      if (!forms.length) return undefined;
+      const exact = forms.filter((f) => !f.alias && f.framework === forms[0].framework);
+      const concepts = new Set(exact.map((f) => f.concept.id));
+      if (concepts.size > 1) return this.disambiguate(call, exact);
+      return { call, form: forms[0] };
     }
     if (fnNode.type !== 'attribute') return undefined;
     const receiver = fnNode.childForFieldName('object');
@@ -204,6 +237,50 @@ export class Translator {
     if (!fw) return undefined;
     const forms = this.catalog.methodForms(method, fw);
     return forms.length ? { call, form: forms[0], receiver } : undefined;
+  }
+
+  /**
+   * One callee, several concepts (`flax.linen.Conv` is the 1-D and the 2-D convolution,
+   * `keras.optimizers.schedules.CosineDecay` with or without warmup): decided by the rank of a
+   * literal kernel/window tuple, then by which concept's argument table maps every argument given,
+   * then by the concept's name appearing in the callee's; else left ambiguous.
+   */
+  private disambiguate(call: Node, forms: CallForm[]): CallMatch {
+    const spec = forms[0].call;
+    let rank: number | undefined;
+    for (const name of ['kernel_size', 'window_shape']) {
+      const i = spec.params.indexOf(name);
+      if (i < 0) continue;
+      const node = keywordValue(call, name) ?? positionalArgsOf(call)[i];
+      if (node && (node.type === 'tuple' || node.type === 'list')) rank = node.namedChildren.filter((c) => c && c.type !== 'comment').length;
+    }
+    const rankOf = (f: CallForm) => {
+      for (const fw of FRAMEWORKS) {
+        const other = f.concept.frameworks[fw].call?.fn;
+        const r = other ? spatialRank(other) : undefined;
+        if (r) return r;
+      }
+      return undefined;
+    };
+    let left = forms;
+    const ranked = forms.every((f) => rankOf(f) !== undefined);
+    if (ranked) left = rank !== undefined ? forms.filter((f) => rankOf(f) === rank) : forms;
+    else {
+      const given = new Set<string>();
+      positionalArgsOf(call).forEach((_, i) => { if (spec.params[i]) given.add(spec.params[i]); });
+      for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+        if (a?.type === 'keyword_argument') given.add(a.childForFieldName('name')?.text ?? '');
+      }
+      const mapsAll = left.filter((f) => [...given].every((p) => (f.concept.args ?? []).some((a) => a[f.framework] === p)));
+      if (mapsAll.length) left = mapsAll;
+      if (left.length > 1) {
+        const fnName = lastSegment(forms[0].fn).toLowerCase();
+        const named = left.filter((f) => fnName.includes(f.concept.id.slice(f.concept.id.lastIndexOf('.') + 1).replace(/-/g, '_')));
+        if (named.length === 1) left = named;
+      }
+    }
+    if (left.length === 1) return { call, form: left[0] };
+    return { call, form: forms[0], ambiguous: forms.map((f) => f.concept.id) };
   }
 
   /** The framework whose tensor the receiver is, when that is known well enough. */
@@ -257,6 +334,10 @@ export class Translator {
     const notes = result.notes;
     const target = concept.frameworks[to];
     const srcName = m.receiver ? `${m.receiver.type === 'identifier' ? m.receiver.text : 'x'}.${srcCall.method}` : lastSegment(m.form.fn);
+    if (m.ambiguous) {
+      notes.push(`${srcName} stands for ${m.ambiguous.join(' or ')} and the call does not say which: not translated to ${label(to)}${m.ambiguous.some((id) => /conv|pool/.test(id)) ? ' (write the kernel size as a tuple literal)' : ''}`);
+      return result;
+    }
     if (!target.exists || !target.call) {
       const why = !target.exists ? (target.nearest ?? 'no direct equivalent') : `no single-call equivalent (see \`framewise equivalents ${concept.id}\`)`;
       notes.push(`${srcName}: ${label(to)} has ${!target.exists ? 'no direct equivalent' : 'no single-call form'} — ${oneLine(why)}`);
@@ -273,6 +354,12 @@ export class Translator {
     const tname = lastSegment(tfn);
     const assigned = new Map<string, TargetArg>();
     const provided = new Set<string>();
+    const values = new Map<string, Node>();
+    if (concept.id.startsWith('layer.') && isClassName(m.form.call.fn) !== isClassName(tfn)) {
+      const kind = (fn: string) => (isClassName(fn) ? `a layer object (${lastSegment(fn)})` : `a function (${lastSegment(fn)})`);
+      notes.push(`${srcName}: not translated to ${label(to)} — the ${label(from)} form is ${kind(m.form.call.fn)}, the ${label(to)} form ${kind(tfn)}; see \`framewise equivalents ${concept.id}\``);
+      return result;
+    }
 
     for (const b of bind.bound.values()) {
       const arg = args.find((a) => a[from] === b.param);
@@ -282,6 +369,7 @@ export class Translator {
         return result;
       }
       provided.add(arg.name);
+      if (b.nodes.length === 1 && !b.packed) values.set(arg.name, b.nodes[0]);
       const targetParam = arg[to];
       if (targetParam === null) {
         if (arg.kind === 'drop') continue;
@@ -334,7 +422,7 @@ export class Translator {
     }
 
     // Semantic caveats the table cannot express.
-    for (const cav of caveatsFor({ concept: concept.id, from, to, provided })) {
+    for (const cav of caveatsFor({ concept: concept.id, from, to, provided, values })) {
       if (cav.block) {
         result.notes = [`${srcName}: not translated to ${label(to)} — ${cav.note ?? 'the meaning would change'}`];
         return result;
@@ -342,6 +430,11 @@ export class Translator {
       for (const [canonical, text] of Object.entries(cav.set ?? {})) {
         const tp = args.find((a) => a.name === canonical)?.[to];
         if (tp && tcall.params.includes(tp) && !assigned.has(tp)) assigned.set(tp, { canonical, kind: 'value', text, positional: false });
+      }
+      for (const [canonical, text] of Object.entries(cav.replace ?? {})) {
+        const tp = args.find((a) => a.name === canonical)?.[to];
+        const prev = tp ? assigned.get(tp) : undefined;
+        if (tp && prev) assigned.set(tp, { ...prev, text, node: undefined, spread: undefined });
       }
       if (cav.note) notes.push(cav.note);
     }
@@ -351,12 +444,21 @@ export class Translator {
       if (assigned.has(tp) || tp === tcall.varargs) continue;
       const arg = args.find((a) => a[to] === tp);
       if (!arg || arg[from] !== null || arg.defaults?.[to] !== undefined) continue;
-      if (!REQUIRED_LIKE.test(arg.name)) continue;
+      const required = (arg.kind === 'drop' && tp === tcall.params[0]) || REQUIRED_IN[arg.name]?.includes(to);
+      if (!required) continue;
       assigned.set(tp, { canonical: arg.name, kind: arg.kind, text: '...', positional: false, placeholder: true });
       notes.push(`${tname} needs ${tp}, which ${label(from)}'s ${srcName} does not take: replace the ... placeholder${arg.note ? ` (${oneLine(arg.note)})` : ''}`);
     }
 
-    result.text = this.printCall(tfn, tcall.params, tcall.varargs, assigned);
+    // The source omits what the target cannot do without (`@tf.function(jit_compile=True)` has no function yet).
+    const first = tcall.params[0];
+    const firstArg = args.find((a) => a[to] === first);
+    if (first && !assigned.has(first) && first !== tcall.varargs && firstArg && firstArg[from] !== null && firstArg.defaults?.[to] === undefined && REQUIRED_LIKE.test(firstArg.name)) {
+      result.notes = [`${srcName}: not translated to ${label(to)} — the call omits ${firstArg[from]}, which ${tname} requires (a decorator-factory spelling?)`];
+      return result;
+    }
+
+    result.text = this.printCall(tfn, tcall.params, tcall.varargs, assigned, tcall.method);
     return result;
   }
 
@@ -434,7 +536,7 @@ export class Translator {
       if (node.type === 'integer' && rank) text = `(${Array(rank).fill(node.text).join(', ')}${rank === 1 ? ',' : ''})`;
       else if (node.type !== 'tuple' && node.type !== 'list' && tp !== 'strides') notes.push(`Flax reads an int ${tp} as 1-D: pass a tuple with one entry per spatial dimension`);
     }
-    return { canonical: arg.name, kind: arg.kind, text, positional, spread };
+    return { canonical: arg.name, kind: arg.kind, text, positional, spread, node };
   }
 
   /** The rendered elements of a tuple/list literal. */
@@ -461,46 +563,71 @@ export class Translator {
     return this.render(node, to, notes);
   }
 
-  /** Source text of an expression with nested translatable calls rewritten. */
+  /**
+   * Source text of an expression with nested catalog idioms rewritten. What still refers to another
+   * framework afterwards (a call the catalog does not know, a function passed by name) gets a note.
+   */
   render(node: Node, to: FrameworkKey, notes: string[]): string {
-    if (node.type === 'call') {
-      const t = this.translate(node, to);
-      if (t?.text !== undefined) {
-        notes.push(...t.notes);
-        return t.text;
-      }
-      if (t) notes.push(...t.notes);
-    }
     const parts: string[] = [];
     let pos = node.startIndex;
-    for (const child of this.callsWithin(node)) {
-      const t = this.translate(child, to);
-      if (!t) continue;
-      notes.push(...t.notes);
-      if (t.text === undefined) continue;
-      parts.push(this.source.slice(pos, child.startIndex), t.text);
-      pos = child.endIndex;
-    }
+    const splice = (n: Node, text: string) => {
+      parts.push(this.source.slice(pos, n.startIndex), text);
+      pos = n.endIndex;
+    };
+    const visit = (n: Node, isRoot: boolean) => {
+      if (n.type === 'call') {
+        const t = this.translate(n, to);
+        if (t) {
+          notes.push(...t.notes);
+          if (t.text !== undefined) { splice(n, t.text); return; }
+        } else if (!this.match(n)) {
+          const q = this.facts.callee(n);
+          const fw = q ? frameworkOfApi(q) : undefined;
+          if (q && fw && fw !== to) notes.push(`${q} has no catalog entry: left as ${label(fw)} code`);
+        }
+        // Untranslated: its callee stays; look inside the arguments (and a method's receiver).
+        const fn = n.childForFieldName('function');
+        if (fn?.type === 'attribute') {
+          const obj = fn.childForFieldName('object');
+          if (obj && !this.facts.qualifiedName(obj)) visit(obj, false);
+        }
+        const args = n.childForFieldName('arguments');
+        if (args) for (const c of args.namedChildren) if (c) visit(c, false);
+        return;
+      }
+      if (n.type === 'keyword_argument') {
+        const v = n.childForFieldName('value');
+        if (v) visit(v, false);
+        return;
+      }
+      if ((n.type === 'attribute' || n.type === 'identifier') && !isRoot) {
+        const q = this.facts.qualifiedName(n);
+        const fw = q ? frameworkOfApi(q) : undefined;
+        if (q && fw && fw !== to) {
+          notes.push(`${n.text} still refers to ${label(fw)} (${q})`);
+          return;
+        }
+        if (q) return;
+        if (n.type === 'identifier') return;
+      }
+      for (const c of n.namedChildren) if (c) visit(c, false);
+    };
+    visit(node, true);
     parts.push(this.source.slice(pos, node.endIndex));
     return parts.join('');
   }
 
-  /** Outermost calls strictly inside `node` that are catalog idioms (any framework). */
-  private callsWithin(node: Node): Node[] {
-    const out: Node[] = [];
-    const visit = (n: Node) => {
-      for (const c of n.namedChildren) {
-        if (!c) continue;
-        if (c.type === 'call' && this.match(c)) { out.push(c); continue; }
-        visit(c);
-      }
-    };
-    visit(node);
-    return out;
-  }
-
-  private printCall(tfn: string, params: string[], varargs: string | undefined, assigned: Map<string, TargetArg>): string {
-    const name = this.names.nameFor(tfn);
+  private printCall(tfn: string, params: string[], varargs: string | undefined, assigned: Map<string, TargetArg>, method?: string): string {
+    // `torch.Tensor.detach`: a method, printed on its first argument.
+    const recv = params.length ? assigned.get(params[0]) : undefined;
+    if (method && isClassMember(tfn) && recv && !recv.placeholder) {
+      const rest = new Map(assigned);
+      rest.delete(params[0]);
+      const inner = this.printCall('_.' + method, params.slice(1), varargs, rest);
+      const recvText = recv.node && PRIMARY.has(recv.node.type) ? recv.text : `(${recv.text})`;
+      return `${recvText}.${inner.slice(2)}`;
+    }
+    const name = tfn.startsWith('_.') ? tfn : this.names.nameFor(tfn);
     const classLike = /^[A-Z]/.test(lastSegment(tfn));
     const out: string[] = [];
     const varIndex = varargs ? params.indexOf(varargs) : -1;
@@ -519,7 +646,8 @@ export class Translator {
         continue;
       }
       if (p === varargs) {
-        out.push(...(a.spread ?? [`*${a.text}`]));
+        // torch.zeros(*size) also takes one sequence: a shape that is not a literal goes in as it is
+        out.push(...(a.spread ?? (a.kind === 'shape' ? [a.text] : [`*${a.text}`])));
         continue;
       }
       const forced = varGiven && i < varIndex;
