@@ -95,6 +95,10 @@ describe('framewise check with [tool.framewise]', () => {
     const empty = run(['check', 'plain', '--config', 'empty.toml']);
     expect(empty.code).toBe(2);
     expect(empty.err).toMatch(/empty\.toml: no \[tool\.framewise\] table/);
+    write('broken.toml', '[tool.framewise\n');
+    const broken = run(['check', 'plain', '--config', 'broken.toml']);
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(/broken\.toml:1:\d+: broken\.toml is not valid TOML/);
     const both = run(['check', 'plain', '--config', 'alt.toml', '--no-config']);
     expect(both.code).toBe(2);
     expect(both.err).toMatch(/--config and --no-config cannot be used together/);

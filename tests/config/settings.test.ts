@@ -1,6 +1,6 @@
 /** Rule selection (select / ignore / ALL / severity off) and how layers of settings merge. */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { isRuleEnabled, mergeSettings, severityFor, type Settings } from '../../server/src/config/settings';
+import { isRuleEnabled, mergeSettings, normalizeSeverity, severityFor, type Settings } from '../../server/src/config/settings';
 import { enabledRules } from '../../server/src/analyze';
 import { ALL_RULES } from '../../server/src/rules/index';
 import type { Rule } from '../../server/src/rules/types';
@@ -124,5 +124,14 @@ describe('mergeSettings', () => {
     m.select!.push('PT');
     m.severity!.PT201 = 'off';
     expect(a).toEqual({ select: ['JAX'], severity: { JAX002: 'hint' } });
+  });
+});
+
+describe('normalizeSeverity (VS Code settings)', () => {
+  it('upper-cases codes, lower-cases values and drops what is not a severity', () => {
+    expect(normalizeSeverity({ pt201: 'Warning', JAX303: 'off', TF001: 'loud', TF002: 3 })).toEqual({ PT201: 'warning', JAX303: 'off' });
+    expect(normalizeSeverity(undefined)).toBeUndefined();
+    expect(normalizeSeverity(['PT201'])).toBeUndefined();
+    expect(normalizeSeverity('error')).toBeUndefined();
   });
 });

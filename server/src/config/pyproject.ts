@@ -62,7 +62,7 @@ export function parsePyproject(text: string, file = PYPROJECT): PyprojectConfig 
   try {
     doc = parse(text) as Record<string, unknown>;
   } catch (e) {
-    return brokenConfig(file, tomlProblem(e, text));
+    return brokenConfig(file, tomlProblem(e, text, path.basename(file)));
   }
   const tool = doc.tool;
   if (!isTable(tool) || !('framewise' in tool)) return undefined;
@@ -155,7 +155,7 @@ export function isKnownSelector(code: string): boolean {
   return code === 'ALL' || (code.length > 0 && ALL_RULES.some((r) => r.meta.code.startsWith(code)));
 }
 
-function tomlProblem(e: unknown, text: string): ConfigProblem {
+function tomlProblem(e: unknown, text: string, name: string): ConfigProblem {
   if (e instanceof TomlError) {
     const line = Math.max(0, e.line - 1);
     const character = Math.max(0, e.column - 1);
@@ -164,11 +164,11 @@ function tomlProblem(e: unknown, text: string): ConfigProblem {
     const end = Math.max(character + 1, lineText.length);
     return {
       severity: 'error',
-      message: `pyproject.toml is not valid TOML (line ${e.line}, column ${e.column}): ${reason}. Framewise ignores its [tool.framewise] settings and uses the defaults until this is fixed.`,
+      message: `${name} is not valid TOML (line ${e.line}, column ${e.column}): ${reason}. Framewise ignores its [tool.framewise] settings and uses the defaults until this is fixed.`,
       range: { start: { line, character }, end: { line, character: end } },
     };
   }
-  return { severity: 'error', message: `pyproject.toml could not be parsed: ${(e as Error)?.message ?? String(e)}. Framewise uses the defaults.`, range: ZERO };
+  return { severity: 'error', message: `${name} could not be parsed: ${(e as Error)?.message ?? String(e)}. Framewise uses the defaults.`, range: ZERO };
 }
 
 function brokenConfig(file: string, problem: ConfigProblem): PyprojectConfig {
@@ -284,13 +284,13 @@ export function loadPyproject(file: string): PyprojectConfig | undefined {
 function readConfig(abs: string, size: number): PyprojectConfig | undefined {
   if (size > MAX_CONFIG_BYTES) {
     const mb = (size / (1024 * 1024)).toFixed(1);
-    return brokenConfig(abs, { severity: 'error', message: `pyproject.toml is ${mb} MB, over the 1 MB that Framewise reads; its [tool.framewise] settings are ignored and the defaults apply.`, range: ZERO });
+    return brokenConfig(abs, { severity: 'error', message: `${path.basename(abs)} is ${mb} MB, over the 1 MB that Framewise reads; its [tool.framewise] settings are ignored and the defaults apply.`, range: ZERO });
   }
   let text: string;
   try {
     text = fs.readFileSync(abs, 'utf8');
   } catch (e) {
-    return brokenConfig(abs, { severity: 'error', message: `pyproject.toml could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); Framewise uses the defaults.`, range: ZERO });
+    return brokenConfig(abs, { severity: 'error', message: `${path.basename(abs)} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); Framewise uses the defaults.`, range: ZERO });
   }
   return parsePyproject(text, abs);
 }

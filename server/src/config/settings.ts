@@ -30,6 +30,20 @@ export interface Settings {
 export const SEVERITY_VALUES: ReadonlyArray<Severity | 'off'> = ['error', 'warning', 'information', 'hint', 'off'];
 
 /**
+ * A severity map from an untyped source (VS Code settings): codes upper-cased, values lower-cased,
+ * entries that are not a known severity dropped.
+ */
+export function normalizeSeverity(raw: unknown): Settings['severity'] {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const out: Record<string, Severity | 'off'> = {};
+  for (const [code, v] of Object.entries(raw as Record<string, unknown>)) {
+    const level = typeof v === 'string' ? v.toLowerCase() : undefined;
+    if (level && (SEVERITY_VALUES as readonly string[]).includes(level)) out[code.toUpperCase()] = level as Severity | 'off';
+  }
+  return out;
+}
+
+/**
  * How specifically `patterns` match `code`: -1 no match, 0 `ALL`, otherwise the pattern's length
  * (an exact code is more specific than any of its prefixes).
  */

@@ -16,7 +16,7 @@ import { initParser } from '../parse/parser';
 import { PythonDocument, type SkipReason } from '../parse/document';
 import { analyzeTree } from '../analyze';
 import type { Finding } from '../rules/types';
-import type { Settings } from '../config/settings';
+import { normalizeSeverity, type Settings } from '../config/settings';
 import { toDiagnostic, toTextEdits } from './convert';
 import { WorkspaceConfig } from './config';
 import { registerCodeActions } from './codeActions';
@@ -117,7 +117,8 @@ export class FramewiseServer {
     if (select && select.length) s.select = select;
     const ignore = list(raw.ignore);
     if (ignore && ignore.length) s.ignore = ignore;
-    if (raw.severity && typeof raw.severity === 'object') s.severity = raw.severity as Settings['severity'];
+    const severity = normalizeSeverity(raw.severity);
+    if (severity) s.severity = severity;
     if (typeof raw.maxFileSize === 'number' && raw.maxFileSize > 0) s.maxFileSize = raw.maxFileSize;
     if (typeof raw.debounceMs === 'number' && raw.debounceMs >= 0) this.debounceMs = raw.debounceMs;
     this.settings = s;
