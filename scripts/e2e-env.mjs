@@ -417,6 +417,7 @@ export async function ensureE2eDeps(opts = {}) {
     if (!fs.existsSync(path.join(CODE_SERVER_DIR, 'lib', 'vscode', 'node_modules')))
       throw new Error(`e2e install: code-server's lib/vscode/node_modules is missing after the postinstall; see ${logFile}`);
     fs.copyFileSync(logFile, INSTALL_LOG);
+    fs.rmSync(logFile, { force: true });
     fs.writeFileSync(STAMP_FILE, JSON.stringify({ ...expectedStamp(), installedAt: new Date().toISOString() }, null, 2));
     const seconds = (performance.now() - t0) / 1000;
     log(opts, `  code-server installed in ${seconds.toFixed(1)} s`);
@@ -726,6 +727,7 @@ export async function packageVsix(extDir, outFile, { timeoutMs = 120_000, log: l
     { cwd: extDir, env: process.env, logFile, timeoutMs, what: `vsce package (${extDir})` },
   );
   if (!fs.existsSync(outFile)) throw new Error(`vsce package wrote no ${outFile}; see ${logFile}`);
+  fs.rmSync(logFile, { force: true });
   logFn?.(`packaged ${outFile}`);
   return outFile;
 }

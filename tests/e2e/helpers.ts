@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Playwright helpers that drive a real VS Code workbench (code-server) in
 // headless Chromium. Everything waits on DOM state, never on fixed sleeps.
 //
@@ -97,6 +99,8 @@ export class Workbench {
   readonly screenshotsDir: string;
   /** Uncaught page errors seen so far (console errors are mostly network noise). */
   readonly pageErrors: string[] = [];
+  /** Seconds from navigation to each readiness step (filled by open()/waitReady()). */
+  readonly readyTimings: Record<string, number> = {};
   private shot = 0;
 
   constructor(
@@ -113,8 +117,13 @@ export class Workbench {
   static async open(context: BrowserContext, url: string, opts: WorkbenchOptions = {}): Promise<Workbench> {
     const page = await context.newPage();
     const wb = new Workbench(page, opts);
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: wb.timeoutMs });
-    await wb.waitReady();
+    const t0 = performance.now();
+    // code-server gzips the ~15 MB workbench on the fly: slow on a busy 2-core machine.
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: Math.max(wb.timeoutMs, 120_000) }).catch((err: Error) => {
+      throw new Error(`e2e: loading ${url} failed: ${err.message.split('\n')[0]}`);
+    });
+    wb.readyTimings.domContentLoadedSeconds = (performance.now() - t0) / 1000;
+    await wb.waitReady(undefined, t0);
     return wb;
   }
 
@@ -122,11 +131,12 @@ export class Workbench {
    * Wait until the workbench is usable: its parts are laid out, the status
    * bar shows, and, when a folder is open, the Explorer has listed it.
    */
-  async waitReady(timeoutMs = Math.max(this.timeoutMs, 120_000)): Promise<void> {
+  async waitReady(timeoutMs = Math.max(this.timeoutMs, 120_000), t0 = performance.now()): Promise<void> {
     const p = this.page;
     const step = async (what: string, fn: () => Promise<unknown>) => {
       try {
         await fn();
+        this.readyTimings[what] = (performance.now() - t0) / 1000;
       } catch (err) {
         throw new Error(`e2e: workbench not ready (${what}) within ${timeoutMs / 1000} s: ${(err as Error).message.split('\n')[0]}`);
       }
@@ -319,7 +329,7 @@ export class Workbench {
   /** Text of the lines currently rendered in the active editor (viewport only; no clipboard needed). */
   async visibleEditorText(): Promise<string> {
     return this.activeEditorFor().evaluate((el) => {
-      const lines = [...el.querySelectorAll<HTMLElement>('.view-lines .view-line')];
+      const lines = Array.from(el.querySelectorAll<HTMLElement>('.view-lines .view-line'));
       lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
       return lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n');
     });
@@ -344,9 +354,15 @@ export class Workbench {
     return this.activeEditorFor().locator(this.squiggleSelector(severity)).count();
   }
 
-  /** Wait until the active editor shows at least `min` squiggles (of `severity`, or any). Returns the count. */
-  async waitForSquiggles(opts: { severity?: Severity; min?: number; timeoutMs?: number } = {}): Promise<number> {
-    const { severity, min = 1, timeoutMs = this.timeoutMs } = opts;
+  /**
+   * Wait until the active editor shows at least `min` squiggles (of
+   * `severity`, or any). Returns the count. Only rendered lines have
+   * decorations: pass `line` to move the cursor there first (Ctrl+G), so a
+   * diagnostic below the fold is in view.
+   */
+  async waitForSquiggles(opts: { severity?: Severity; min?: number; timeoutMs?: number; line?: number } = {}): Promise<number> {
+    const { severity, min = 1, timeoutMs = this.timeoutMs, line } = opts;
+    if (line !== undefined) await this.goTo(line, 1);
     const sel = this.squiggleSelector(severity);
     const editor = this.activeEditorFor();
     await editor.waitFor({ timeout: timeoutMs });
@@ -426,13 +442,23 @@ export class Workbench {
     const panel = await this.openProblems();
     const list = panel.locator('.monaco-list').first();
     // With no problems the tree is hidden and a message shows instead.
-    const empty = panel.locator('.message-box-container');
-    await list.or(empty).first().waitFor({ state: 'visible' });
-    if (!(await list.isVisible())) return [];
+    const state = await this.page.waitForFunction(
+      () => {
+        const panelEl = document.querySelector('.markers-panel');
+        const visible = (el: Element | null | undefined) => !!el && (el as HTMLElement).getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+        if (visible(panelEl?.querySelector('.monaco-list'))) return 'list';
+        const msg = panelEl?.querySelector('.message-box-container');
+        if (visible(msg) && msg!.textContent?.trim()) return 'empty';
+        return null;
+      },
+      undefined,
+      { timeout: this.timeoutMs, polling: 100 },
+    );
+    if ((await state.jsonValue()) === 'empty') return [];
     type Row = { index: number; level: number; aria: string; file?: string; sev: string; message?: string; source?: string; code?: string; pos?: string };
     const collect = () =>
       list.evaluate((el) =>
-        [...el.querySelectorAll<HTMLElement>('.monaco-list-row')].map((r) => {
+        Array.from(el.querySelectorAll<HTMLElement>('.monaco-list-row')).map((r) => {
           const q = (s: string) => r.querySelector(s)?.textContent?.trim() || undefined;
           const icon = r.querySelector('.marker-icon');
           return {

@@ -36,6 +36,7 @@ describe.skipIf(!ENABLED)('e2e smoke: code-server + Chromium + a probe extension
     timings.vsixInstallSeconds = session.server.installSeconds;
     timings.codeServerStartSeconds = session.server.startSeconds;
     timings.sessionReadySeconds = (performance.now() - t1) / 1000;
+    for (const [k, v] of Object.entries(session.workbench.readyTimings)) timings[`page: ${k}`] = v;
     expect(session.server.installedExtensions).toEqual([PROBE.id]);
   });
 
