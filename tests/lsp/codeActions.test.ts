@@ -4,7 +4,7 @@
  * parsing with no new syntax errors.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { CodeActionRequest, type CodeAction, type Command, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, DidChangeConfigurationNotification, type CodeAction, type Command, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { startServer, type TestClient } from '../helpers/lsp';
 import { ready, check, applyEdits, syntaxErrorCount } from '../helpers/analyze';
 import { PythonDocument } from '../../server/src/parse/document';
@@ -51,6 +51,7 @@ describe('code actions over stdio', () => {
   let client: TestClient;
   const uri = 'file:///work/actions.py';
   let diagnostics: Diagnostic[];
+  const settings: Record<string, unknown> = { select: ['JAX001', 'JAX002'] };
 
   const actionsFor = async (diags: Diagnostic[], only?: string[]) => {
     const range = diags[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -61,7 +62,7 @@ describe('code actions over stdio', () => {
   beforeAll(async () => {
     await ready();
     // Only the two rules SOURCE is written for, whatever else the registry comes to hold.
-    client = await startServer({ settings: { select: ['JAX001', 'JAX002'] } });
+    client = await startServer({ settings });
     client.open(uri, SOURCE, 1);
     diagnostics = (await client.waitForDiagnostics(uri, (p) => p.version === 1 && p.diagnostics.length === 4 && p.diagnostics.every((d) => d.code === 'JAX001' || d.code === 'JAX002'))).diagnostics;
   });
@@ -168,6 +169,25 @@ describe('code actions over stdio', () => {
     await client.waitForDiagnostics(uri, (d) => d.version === 5);
     const actions = await actionsFor([diagnostics[2]], ['quickfix']);
     expect(actions).toEqual([]);
+  });
+
+  it('source.fixAll follows a settings change at the same document version', async () => {
+    const other = 'file:///work/actions2.py';
+    client.open(other, SOURCE, 1);
+    await client.waitForDiagnostics(other, (p) => p.version === 1 && p.diagnostics.some((d) => d.code === 'JAX001'));
+    const fixAll = async () => {
+      const res = await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: other }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } });
+      return applyEdits(SOURCE, onlyEdit((res ?? []).filter(isAction)[0]).edits);
+    };
+    expect(await fixAll()).toBe(ALL_FIXED);
+    settings.select = ['JAX002'];
+    const mark = client.published.length;
+    client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.waitForDiagnostics(other, (p) => client.published.indexOf(p) >= mark && p.diagnostics.every((d) => d.code === 'JAX002'));
+    const after = await fixAll();
+    expect(after).toContain('x = x.at[0].set(1.0)');
+    expect(after).toContain('print("x", x)');
+    expect(after).not.toContain('import jax\n');
   });
 });
 

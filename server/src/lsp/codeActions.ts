@@ -46,13 +46,13 @@ export function codeActionsFor(server: FramewiseServer, state: DocState, params:
       if (!f) continue;
       const sameCode = findings.filter((x) => x.code === f.code && x.fix);
       if (!doneCodes.has(f.code) && sameCode.length > 1) {
-        const edits = cached(state, `code:${f.code}`, () => combineFixes(doc, sameCode));
+        const edits = cached(state, findings, `code:${f.code}`, () => combineFixes(doc, sameCode));
         if (edits) actions.push({ title: `Fix all ${f.code} problems in this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: versioned(edits) });
       }
       const lineKey = `${f.code}:${f.range.start.line}`;
       if (!doneLines.has(lineKey)) {
         doneLines.add(lineKey);
-        const edit = cached(state, `disable:${lineKey}`, () => disableForLine(doc, f.range.start.line, f.code));
+        const edit = cached(state, findings, `disable:${lineKey}`, () => disableForLine(doc, f.range.start.line, f.code));
         if (edit) actions.push({ title: `Disable ${f.code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: versioned(edit) });
       }
       if (!doneCodes.has(f.code)) {
@@ -69,7 +69,7 @@ export function codeActionsFor(server: FramewiseServer, state: DocState, params:
 
   if (wants(FIX_ALL_KIND)) {
     const fixable = findings.filter((f) => f.fix);
-    const edits = fixable.length ? cached(state, 'all', () => combineFixes(doc, fixable)) : undefined;
+    const edits = fixable.length ? cached(state, findings, 'all', () => combineFixes(doc, fixable)) : undefined;
     if (edits && edits.length) {
       actions.push({ title: 'Fix all auto-fixable Framewise problems', kind: FIX_ALL_KIND, diagnostics: diagnosticsOf(params.context.diagnostics), edit: versioned(edits) });
     }
@@ -88,13 +88,16 @@ function sameRange(a: Range, b: Range): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Per-version cache
 
-const cache = new WeakMap<DocState, { version: number; text: string; entries: Map<string, unknown> }>();
+const cache = new WeakMap<DocState, { findings: Finding[]; text: string; entries: Map<string, unknown> }>();
 
-function cached<T>(state: DocState, key: string, compute: () => T): T {
+/**
+ * Memoise per analysis: `findings` is the server's version-keyed result, a new array whenever the
+ * document or the settings changed; the text check covers a document rebuilt at the same version.
+ */
+function cached<T>(state: DocState, findings: Finding[], key: string, compute: () => T): T {
   let c = cache.get(state);
-  // The text check also covers a document rebuilt at the same version (new settings).
-  if (!c || c.version !== state.doc.version || c.text !== state.doc.text) {
-    c = { version: state.doc.version, text: state.doc.text, entries: new Map() };
+  if (!c || c.findings !== findings || c.text !== state.doc.text) {
+    c = { findings, text: state.doc.text, entries: new Map() };
     cache.set(state, c);
   }
   if (!c.entries.has(key)) c.entries.set(key, compute());
