@@ -8,14 +8,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPythonHighlighter, type PythonHighlighter } from '../../client/src/panel/highlight';
 import { FRAMEWORKS } from '../../client/src/panel/protocol';
 import { createNonce, renderPanelHtml, type RenderInput } from '../../client/src/panel/render';
 import { conceptById, hostileConcept, PAYLOAD, RENDER_BASE, REPO } from './fixtures';
 
+// A browser per file and a page per test: generous limits for slow or busy machines.
+vi.setConfig({ testTimeout: 90_000 });
+
 const CHROMIUM = process.env.FRAMEWISE_E2E_CHROMIUM || '/usr/bin/chromium';
-const ORIGIN = RENDER_BASE.cspSource;
+const ORIGIN = 'https://panel.test';
 
 interface Probe {
   posted: unknown[];

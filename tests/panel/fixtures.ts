@@ -56,8 +56,9 @@ export function hostileConcept(): Concept {
   };
 }
 
+/** Resource URIs as a webview served from https://panel.test sees them; cspSource as VS Code gives it. */
 export const RENDER_BASE = {
-  cspSource: 'https://panel.test',
+  cspSource: "'self' https://*.vscode-cdn.net",
   scriptUri: 'https://panel.test/dist/panel/panel.js',
   styleUri: 'https://panel.test/media/panel/panel.css',
 } as const;

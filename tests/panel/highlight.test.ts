@@ -18,7 +18,7 @@ describe('Shiki Python highlighting', () => {
   let hl: PythonHighlighter;
   beforeAll(async () => {
     hl = await createPythonHighlighter();
-  });
+  }, 60_000);
 
   it('colours keywords, strings, numbers and comments with per-theme class rules', () => {
     const { blocks, css } = hl.highlight(['import torch\nx = torch.ones(2, 3)  # comment\ns = "text"\n']);
@@ -51,7 +51,7 @@ describe('Shiki Python highlighting', () => {
     const snippets = catalogConcepts().flatMap((c) => (['torch', 'jax', 'tensorflow'] as const).map((fw) => c.frameworks[fw].snippet));
     const { blocks } = hl.highlight(snippets);
     blocks.forEach((b, i) => expect(textOf(b)).toBe(snippets[i]!.replace(/\n$/, '')));
-  });
+  }, 120_000);
 
   it('shares one class table across the snippets of a render', () => {
     const { blocks, css } = hl.highlight(['import torch\n', 'import jax\n']);

@@ -21,6 +21,7 @@ import {
   FRAMEWORKS,
   FRAMEWORK_LABELS,
   isConceptId,
+  translationKind,
   type Concept,
   type EquivalentsParams,
   type FrameworkId,
@@ -34,11 +35,6 @@ const CLIENT_READY_TIMEOUT_MS = 20_000;
 export interface PanelHost {
   getClient(): LanguageClient | undefined;
   log: vscode.LogOutputChannel;
-}
-
-/** The code action kind the quick-fix translation to `fw` is offered under. */
-export function translationKind(fw: FrameworkId): string {
-  return `refactor.rewrite.framewise.to-${fw}`;
 }
 
 /** A concept id from a command argument: a string, or an object with `id`/`conceptId`. */
@@ -61,6 +57,7 @@ class EquivalentsPanel implements vscode.Disposable {
   private pinned: boolean;
   private emptyMessage: string | undefined;
   private renderSeq = 0;
+  private wasVisible = true;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -75,7 +72,10 @@ class EquivalentsPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
       panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.visible && !this.pinned) controller.followNow();
+        // Catch up with the cursor when the panel comes back into view (not on every focus change).
+        const visible = e.webviewPanel.visible;
+        if (visible && !this.wasVisible && !this.pinned) controller.followNow();
+        this.wasVisible = visible;
       }),
     );
   }
@@ -94,6 +94,11 @@ class EquivalentsPanel implements vscode.Disposable {
     this.emptyMessage = message;
     if (!concept) this.pinned = false;
     await this.render();
+  }
+
+  /** Pins before the next render (which carries the state), without a message or a follow. */
+  pinQuietly(): void {
+    this.pinned = true;
   }
 
   setPinned(pinned: boolean): void {
@@ -267,14 +272,17 @@ class PanelController implements vscode.Disposable {
     return this.current;
   }
 
-  /** `framewise.showEquivalents [conceptId]`: the given concept, or the one under the cursor. */
-  async showEquivalents(arg?: unknown): Promise<void> {
+  /**
+   * `framewise.showEquivalents [conceptId]`: the given concept, or the one under the cursor.
+   * `pin` (the picker) pins it, so the next cursor move does not replace a concept chosen by hand.
+   */
+  async showEquivalents(arg?: unknown, pin = false): Promise<void> {
     const id = conceptIdFromArg(arg);
     let panel = this.current;
     if (panel) panel.panel.reveal(undefined, true);
     else panel = this.createPanel({ conceptId: id ?? null, pinned: false });
     if (id) {
-      await this.showById(panel, id);
+      await this.showById(panel, id, pin);
       return;
     }
     const editor = this.targetEditor();
@@ -308,7 +316,7 @@ class PanelController implements vscode.Disposable {
       matchOnDescription: true,
     });
     if (!picked) return;
-    await this.showEquivalents(picked.id);
+    await this.showEquivalents(picked.id, true);
   }
 
   /** Restores a panel after a reload. */
@@ -321,8 +329,9 @@ class PanelController implements vscode.Disposable {
     else await panel.show(undefined);
   }
 
-  private async showById(panel: EquivalentsPanel, id: string): Promise<void> {
+  private async showById(panel: EquivalentsPanel, id: string, pin = false): Promise<void> {
     const concept = await this.request({ query: id });
+    if (concept && pin) panel.pinQuietly();
     await panel.show(concept, concept ? undefined : `Could not load the concept "${id}" from the equivalence catalog.`);
   }
 
@@ -419,12 +428,14 @@ class PanelController implements vscode.Disposable {
       return ok ? `Inserted the ${label} snippet.` : 'The editor rejected the insert.';
     }
     const translated = await this.applyTranslation(editor, selection, fw);
-    if (translated) return `Replaced the selection with its ${label} translation.`;
+    if (translated === 'applied') return `Replaced the selection with its ${label} translation.`;
+    if (translated === 'failed') return `The ${label} translation could not be applied (the file changed?); nothing was replaced.`;
     const ok = await editor.edit((b) => b.replace(selection, snippet));
     return ok ? `Replaced the selection with the ${label} snippet.` : 'The editor rejected the replacement.';
   }
 
-  private async applyTranslation(editor: vscode.TextEditor, selection: vscode.Selection, fw: FrameworkId): Promise<boolean> {
+  /** Applies the translation quick fix for the call in `selection`: 'none' when there is none. */
+  private async applyTranslation(editor: vscode.TextEditor, selection: vscode.Selection, fw: FrameworkId): Promise<'applied' | 'none' | 'failed'> {
     const doc = editor.document;
     const version = doc.version;
     const kind = translationKind(fw);
@@ -434,7 +445,7 @@ class PanelController implements vscode.Disposable {
       actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', doc.uri, range, kind, 10);
     } catch (err) {
       this.host.log.warn(`Equivalents: code actions for ${kind} failed: ${String(err)}`);
-      return false;
+      return 'none';
     }
     const wanted = vscode.CodeActionKind.Empty.append(kind);
     // A plain Command has a string `command`; a CodeAction's `command` is an object or absent.
@@ -443,10 +454,11 @@ class PanelController implements vscode.Disposable {
     const inSelection = (a: vscode.CodeAction): boolean =>
       a.edit!.entries().some(([uri, edits]) => uri.toString() === doc.uri.toString() && edits.some((e) => !!e.range.intersection(range)));
     const action = candidates.find(inSelection);
-    if (!action?.edit || doc.version !== version) return false;
+    if (!action?.edit) return 'none';
+    if (doc.version !== version) return 'failed';
     const applied = await vscode.workspace.applyEdit(action.edit);
     if (applied && action.command) await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
-    return applied;
+    return applied ? 'applied' : 'failed';
   }
 
   dispose(): void {

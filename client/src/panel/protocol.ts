@@ -24,6 +24,11 @@ export const FRAMEWORK_SUBTITLES: Readonly<Record<FrameworkId, string>> = {
 
 export const EQUIVALENTS_METHOD = 'framewise/equivalents';
 
+/** The code action kind the server offers the translation of a call to `fw` under. */
+export function translationKind(fw: FrameworkId): string {
+  return `refactor.rewrite.framewise.to-${fw}`;
+}
+
 /** Concept ids as the panel accepts them in messages and state (the catalog's own pattern is stricter). */
 export const CONCEPT_ID_RE = /^[a-z0-9.-]+$/;
 export const MAX_CONCEPT_ID_LENGTH = 128;

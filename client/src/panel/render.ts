@@ -48,8 +48,12 @@ export function createNonce(): string {
 /** The panel's Content-Security-Policy. */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   if (!NONCE_RE.test(nonce)) throw new Error('invalid CSP nonce');
-  // cspSource is VS Code's (e.g. https://*.vscode-cdn.net); refuse anything that could end a directive.
-  if (!/^[A-Za-z0-9*:/.+-]+( [A-Za-z0-9*:/.+-]+)*$/.test(cspSource)) throw new Error('invalid CSP source');
+  // cspSource is VS Code's (`'self' https://*.vscode-cdn.net` in current releases): host/scheme
+  // sources and the 'self' keyword only; refuse anything that could end a directive or add 'unsafe-*'.
+  const sources = cspSource.trim().split(/\s+/);
+  const hostSource = /^https:\/\/(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?$/;
+  if (!sources.every((t) => t === "'self'" || hostSource.test(t))) throw new Error('invalid CSP source');
+  cspSource = sources.join(' ');
   return [
     "default-src 'none'",
     `img-src ${cspSource}`,
