@@ -31,6 +31,14 @@ export function idiomCalls(translator: Translator, to: FrameworkKey): Node[] {
     const fw = q ? frameworkOfApi(q) : undefined;
     return !!fw && fw !== to;
   });
+  // Bare decorators (`@jax.jit`) are calls too.
+  for (const d of translator.facts.root.descendantsOfType('decorator')) {
+    const expr = d?.namedChildren[0];
+    if (expr && expr.type !== 'call') {
+      const m = translator.match(expr);
+      if (m && m.form.framework !== to) matched.push(expr);
+    }
+  }
   matched.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   const out: Node[] = [];
   for (const c of matched) {

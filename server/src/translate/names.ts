@@ -27,6 +27,7 @@ const CONVENTIONS: Array<{ module: string; candidates: Candidate[]; fallback?: s
   { module: 'orbax.checkpoint', candidates: [{ local: 'ocp', statement: 'import orbax.checkpoint as ocp' }] },
   { module: 'tensorflow', candidates: [{ local: 'tf', statement: 'import tensorflow as tf' }] },
   { module: 'keras', candidates: [{ local: 'keras', statement: 'import keras' }] },
+  { module: 'functools', candidates: [{ local: 'functools', statement: 'import functools' }] },
 ];
 
 /** How much of `qualified` the local prefix of `text` stands for (`jnp.sum` for jax.numpy.sum → len("jax.numpy")). */

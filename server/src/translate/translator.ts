@@ -25,6 +25,8 @@ export interface CallMatch {
   receiver?: Node;
   /** The callee stands for several concepts and the call does not say which (their ids). */
   ambiguous?: string[];
+  /** A decorator (`@jax.jit` or `@tf.function(jit_compile=True)`): the function is the one decorated. */
+  decorator?: boolean;
 }
 
 export interface CallTranslation {
@@ -54,9 +56,15 @@ export function buildFacts(tree: Tree, source: string): Facts {
   return facts;
 }
 
+/** Names the file binds or reads (not attribute names after a dot, not keyword-argument names). */
 export function identifiersOf(tree: Tree): Set<string> {
   const out = new Set<string>();
-  for (const { node } of query('(identifier) @id').captures(tree.rootNode)) out.add(node.text);
+  for (const { node } of query('(identifier) @id').captures(tree.rootNode)) {
+    const parent = node.parent;
+    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === node.id) continue;
+    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === node.id) continue;
+    out.add(node.text);
+  }
   return out;
 }
 
@@ -216,7 +224,13 @@ export class Translator {
 
   /** The catalog call form this call is spelled in, if any (any framework). */
   match(call: Node): CallMatch | undefined {
-    if (call.type !== 'call') return undefined;
+    if (call.type !== 'call') {
+      // A bare decorator `@jax.jit` is the call `jax.jit(f)`.
+      if ((call.type !== 'attribute' && call.type !== 'identifier') || call.parent?.type !== 'decorator') return undefined;
+      const q = this.facts.qualifiedName(call);
+      const form = q ? this.catalog.callForms(q)[0] : undefined;
+      return form && this.wrapsFunction(form) ? { call, form, decorator: true } : undefined;
+    }
     const fnNode = call.childForFieldName('function');
     if (!fnNode) return undefined;
     const q = this.facts.qualifiedName(fnNode);
@@ -225,8 +239,10 @@ export class Translator {
       if (!forms.length) return undefined;
       const exact = forms.filter((f) => !f.alias && f.framework === forms[0].framework);
       const concepts = new Set(exact.map((f) => f.concept.id));
-      if (concepts.size > 1) return this.disambiguate(call, exact);
-      return { call, form: forms[0] };
+      const m = concepts.size > 1 ? this.disambiguate(call, exact) : { call, form: forms[0] };
+      // `@tf.function(jit_compile=True)`: a decorator factory, the function comes later.
+      if (call.parent?.type === 'decorator' && this.wrapsFunction(m.form)) m.decorator = true;
+      return m;
     }
     if (fnNode.type !== 'attribute') return undefined;
     const receiver = fnNode.childForFieldName('object');
@@ -237,6 +253,13 @@ export class Translator {
     if (!fw) return undefined;
     const forms = this.catalog.methodForms(method, fw);
     return forms.length ? { call, form: forms[0], receiver } : undefined;
+  }
+
+  /** The form's first parameter is the function it transforms (jit, grad, vmap, …). */
+  private wrapsFunction(form: CallForm): boolean {
+    const first = form.call.params[0];
+    const arg = (form.concept.args ?? []).find((a) => a[form.framework] === first);
+    return !!arg && (arg.name === 'fn' || arg.name === 'func');
   }
 
   /**
@@ -404,7 +427,7 @@ export class Translator {
       if (tp === null) {
         if (sp === null || arg.kind === 'drop' || dS === undefined) continue;
         if (dT !== undefined ? !sameDefault(dS, dT) : !isNeutral(dS)) {
-          notes.push(`${label(from)} default ${sp}=${pyLiteral(dS)} has no ${label(to)} counterpart in ${tname}${dT !== undefined ? ` (it behaves as ${pyLiteral(dT)})` : ''}${arg.note ? ` (${oneLine(arg.note)})` : ''}`);
+          notes.push(`${label(from)} default ${sp}=${pyLiteral(dS)} has no ${label(to)} counterpart in ${tname}${dT !== undefined ? ` (${label(to)} behaves as ${pyLiteral(dT)})` : ''}${arg.note ? ` (${oneLine(arg.note)})` : ''}`);
         }
         continue;
       }
@@ -450,8 +473,12 @@ export class Translator {
       notes.push(`${tname} needs ${tp}, which ${label(from)}'s ${srcName} does not take: replace the ... placeholder${arg.note ? ` (${oneLine(arg.note)})` : ''}`);
     }
 
-    // The source omits what the target cannot do without (`@tf.function(jit_compile=True)` has no function yet).
     const first = tcall.params[0];
+    if (m.decorator) {
+      result.text = this.printDecorator(tfn, tcall.params, tcall.varargs, assigned, to);
+      return result;
+    }
+    // The source omits what the target cannot do without (a function to compile, a tensor to reduce).
     const firstArg = args.find((a) => a[to] === first);
     if (first && !assigned.has(first) && first !== tcall.varargs && firstArg && firstArg[from] !== null && firstArg.defaults?.[to] === undefined && REQUIRED_LIKE.test(firstArg.name)) {
       result.notes = [`${srcName}: not translated to ${label(to)} — the call omits ${firstArg[from]}, which ${tname} requires (a decorator-factory spelling?)`];
@@ -470,7 +497,9 @@ export class Translator {
     let index = 0;
     if (m.receiver) {
       if (!params.length) return { bound, unsupported: 'the catalog lists no receiver parameter' };
-      bound.set(params[0], { param: params[0], nodes: [m.receiver], positional: true, receiver: true });
+      let recv = m.receiver;
+      while (recv.type === 'parenthesized_expression' && recv.namedChildren.length === 1 && recv.namedChildren[0]) recv = recv.namedChildren[0];
+      bound.set(params[0], { param: params[0], nodes: [recv], positional: true, receiver: true });
       index = 1;
     }
     const argList = m.call.childForFieldName('arguments');
@@ -575,6 +604,14 @@ export class Translator {
       pos = n.endIndex;
     };
     const visit = (n: Node, isRoot: boolean) => {
+      if (isRoot && n.type !== 'call' && n.parent?.type === 'decorator') {
+        const t = this.translate(n, to);
+        if (t) {
+          notes.push(...t.notes);
+          if (t.text !== undefined) splice(n, t.text);
+        }
+        return;
+      }
       if (n.type === 'call') {
         const t = this.translate(n, to);
         if (t) {
@@ -600,7 +637,7 @@ export class Translator {
         if (v) visit(v, false);
         return;
       }
-      if ((n.type === 'attribute' || n.type === 'identifier') && !isRoot) {
+      if (n.type === 'attribute' || n.type === 'identifier') {
         const q = this.facts.qualifiedName(n);
         const fw = q ? frameworkOfApi(q) : undefined;
         if (q && fw && fw !== to) {
@@ -615,6 +652,18 @@ export class Translator {
     visit(node, true);
     parts.push(this.source.slice(pos, node.endIndex));
     return parts.join('');
+  }
+
+  /** `@name`, `@name(options)`, or for JAX (whose transforms take the function first) `@functools.partial(name, options)`. */
+  private printDecorator(tfn: string, params: string[], varargs: string | undefined, assigned: Map<string, TargetArg>, to: FrameworkKey): string {
+    const options = new Map(assigned);
+    options.delete(params[0]);
+    for (const [k, v] of options) if (v.placeholder) options.delete(k);
+    if (!options.size) return this.names.nameFor(tfn);
+    const call = this.printCall(tfn, params, varargs, options);
+    if (to !== 'jax') return call;
+    const open = call.indexOf('(');
+    return `${this.names.nameFor('functools.partial')}(${call.slice(0, open)}, ${call.slice(open + 1)}`;
   }
 
   private printCall(tfn: string, params: string[], varargs: string | undefined, assigned: Map<string, TargetArg>, method?: string): string {
