@@ -249,7 +249,8 @@ export class Facts {
     let best: Assignment | undefined;
     for (const a of list) {
       if (a.offset > node.startIndex) break;
-      if (a.augmented) continue;
+      // `x = f(x)`: the right side still reads the previous binding.
+      if (a.augmented || (a.value.startIndex <= node.startIndex && node.endIndex <= a.value.endIndex)) continue;
       if (a.scope === fn || (a.scope === 0 && (!best || best.scope === 0))) best = a;
     }
     return best;

@@ -1,0 +1,103 @@
+import type { Node } from 'web-tree-sitter';
+import type { Container, Facts } from '../../resolve/facts';
+import type { Rule } from '../types';
+import { argumentNodes } from '../util';
+
+type Fw = 'torch' | 'jax' | 'tensorflow';
+const LABEL: Record<Fw, string> = { torch: 'PyTorch', jax: 'JAX', tensorflow: 'TensorFlow' };
+
+function frameworkOf(q: string | undefined): Fw | undefined {
+  if (!q) return undefined;
+  const top = q.split('.')[0];
+  if (top === 'torch') return 'torch';
+  if (top === 'jax' || top === 'flax' || top === 'optax') return 'jax';
+  if (top === 'tensorflow') return 'tensorflow';
+  return undefined;
+}
+
+/** Calls that only move or wrap data (not computation): a function made of these on one side is a boundary. */
+const CONVERSIONS = new Set([
+  'torch.tensor', 'torch.as_tensor', 'torch.from_numpy', 'torch.from_dlpack', 'torch.utils.dlpack.from_dlpack', 'torch.utils.dlpack.to_dlpack',
+  'jax.numpy.asarray', 'jax.numpy.array', 'jax.device_put', 'jax.device_get', 'jax.dlpack.from_dlpack', 'jax.dlpack.to_dlpack', 'jax.block_until_ready',
+  'tensorflow.convert_to_tensor', 'tensorflow.constant', 'tensorflow.identity', 'tensorflow.experimental.dlpack.from_dlpack', 'tensorflow.experimental.dlpack.to_dlpack',
+]);
+const DLPACK = /dlpack/;
+
+interface Flow { call: Node; from: Fw; to: Fw; value: Node }
+interface FnInfo { compute: Set<Fw>; flows: Flow[] }
+
+/** The framework whose operations produced `node`'s value, following local assignments. */
+function valueFramework(facts: Facts, node: Node, fn: Container, depth = 0): Fw | undefined {
+  if (depth > 8) return undefined;
+  switch (node.type) {
+    case 'call': {
+      const f = node.childForFieldName('function');
+      const q = facts.qualifiedName(f);
+      if (q) return frameworkOf(q);
+      // A method call (`t.numpy()`, `x.sum()`): the framework of its receiver.
+      return f?.type === 'attribute' ? valueFramework(facts, f.childForFieldName('object')!, fn, depth + 1) : undefined;
+    }
+    case 'attribute': return valueFramework(facts, node.childForFieldName('object')!, fn, depth + 1);
+    case 'subscript': return valueFramework(facts, node.childForFieldName('value')!, fn, depth + 1);
+    case 'parenthesized_expression': return node.namedChildren[0] ? valueFramework(facts, node.namedChildren[0], fn, depth + 1) : undefined;
+    case 'binary_operator': {
+      const l = node.childForFieldName('left');
+      const r = node.childForFieldName('right');
+      return (l && valueFramework(facts, l, fn, depth + 1)) ?? (r ? valueFramework(facts, r, fn, depth + 1) : undefined);
+    }
+    case 'identifier': {
+      const a = facts.assignmentBefore(node.text, node);
+      if (!a || a.scope !== fn.index || a.augmented) return undefined;
+      return valueFramework(facts, a.value, fn, depth + 1);
+    }
+    default: return undefined;
+  }
+}
+
+export const PORT001: Rule = {
+  meta: {
+    code: 'PORT001',
+    name: 'mixed-frameworks-in-function',
+    framework: 'portability',
+    category: 'portability',
+    defaultSeverity: 'information',
+    fixable: false,
+    summary: 'One function runs tensor operations of two frameworks on the same values (host copies, no shared autodiff or compilation).',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    const infos = new Map<number, FnInfo>();
+    const functionOf = (node: Node): Container | undefined => {
+      for (const c of facts.ancestors(node)) if (c.kind === 'function') return c;
+      return undefined;
+    };
+    return {
+      call(node) {
+        const q = facts.callee(node);
+        const to = frameworkOf(q);
+        if (!to || !q) return;
+        const fn = functionOf(node);
+        if (!fn) return;
+        const info = infos.get(fn.index) ?? { compute: new Set<Fw>(), flows: [] };
+        infos.set(fn.index, info);
+        if (!CONVERSIONS.has(q)) info.compute.add(to);
+        if (DLPACK.test(q)) return; // the documented zero-copy boundary
+        for (const a of argumentNodes(node)) {
+          const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+          if (!value) continue;
+          const from = valueFramework(facts, value, fn);
+          if (from && from !== to) { info.flows.push({ call: node, from, to, value }); break; }
+        }
+      },
+      exit() {
+        for (const [index, info] of infos) {
+          const flow = info.flows.find((f) => info.compute.has(f.from) && info.compute.has(f.to));
+          if (!flow) continue;
+          const name = facts.containers[index].name ?? 'this function';
+          const callee = flow.call.childForFieldName('function')!;
+          ctx.report(callee, `${name}() mixes ${LABEL[flow.from]} and ${LABEL[flow.to]} on the same values: \`${callee.text}\` receives \`${flow.value.text}\`, computed with ${LABEL[flow.from]}. Each hop copies through host memory, gradients do not flow between the frameworks, and neither jit/tf.function/torch.compile can compile the whole function. Keep the computation in one framework; convert once at a boundary (with DLPack where possible).`);
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,37 @@
+import type { Rule } from '../types';
+import { catalogApis } from '../../catalog/apis';
+
+const LABEL: Record<string, string> = { torch: 'PyTorch', jax: 'JAX', tensorflow: 'TensorFlow' };
+
+export const PORT002: Rule = {
+  meta: {
+    code: 'PORT002',
+    name: 'translatable-idiom',
+    framework: 'portability',
+    category: 'portability',
+    defaultSeverity: 'hint',
+    enabledByDefault: false,
+    // Its fixes are the translation code actions offered on the marked call, not a Finding.fix.
+    fixable: true,
+    summary: 'Marks calls that match an idiom of the equivalence catalog, so its translations and equivalents are discoverable.',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    const apis = catalogApis();
+    return {
+      call(node) {
+        const fn = node.childForFieldName('function')!;
+        const q = facts.qualifiedName(fn);
+        const concepts = q ? apis.get(q) : undefined;
+        if (!concepts || concepts.length === 0) return;
+        // The concepts where this API is the idiom itself rather than a helper of its snippet.
+        const shown = concepts.filter((c) => c.equivalents.length > 0)
+          .sort((a, b) => a.rank - b.rank || a.size - b.size).slice(0, 1);
+        const targets = [...new Set(shown.flatMap((c) => c.equivalents))].map((k) => LABEL[k] ?? k);
+        if (targets.length === 0) return;
+        const ids = shown.map((c) => c.id).join(', ');
+        ctx.report(fn, `${q} is a catalogued idiom (${ids}${concepts.length > 1 ? ', …' : ''}) with equivalents in ${targets.join(' and ')}: use the code actions to see them or translate the call.`);
+      },
+    };
+  },
+};

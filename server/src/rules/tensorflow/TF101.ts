@@ -1,0 +1,153 @@
+import type { Node } from 'web-tree-sitter';
+import type { Facts } from '../../resolve/facts';
+import { keywordArg, positionalArgs } from '../../resolve/facts';
+import type { Rule } from '../types';
+import { argumentNodes } from '../util';
+
+const NUMBER_LITERALS = new Set(['integer', 'float']);
+const NUMBER_BUILTINS = new Set(['int', 'float', 'round', 'abs']);
+const SHAPED_FACTORIES = new Set(['tensorflow.zeros', 'tensorflow.ones', 'tensorflow.fill', 'tensorflow.random.normal', 'tensorflow.random.uniform']);
+
+/** The tf.function wrapper (decorator expression or `tf.function(...)` call) behind a called name, if any. */
+function tfFunctionWrapper(facts: Facts, call: Node): Node | undefined {
+  const fn = call.childForFieldName('function');
+  let name: string | undefined;
+  if (fn?.type === 'identifier') {
+    const a = facts.assignmentBefore(fn.text, call);
+    if (a) return a.value.type === 'call' && facts.callee(a.value) === 'tensorflow.function' ? a.value : undefined;
+    name = fn.text;
+  } else if (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self') {
+    name = fn.childForFieldName('attribute')?.text;
+  }
+  if (!name) return undefined;
+  for (const d of facts.functionsByName.get(name) ?? []) {
+    if (fn?.type === 'attribute' && facts.containers[d.parent]?.kind !== 'class') continue;
+    const dd = d.node.parent;
+    if (dd?.type !== 'decorated_definition') continue;
+    for (const dec of dd.namedChildren) {
+      const expr = dec?.type === 'decorator' ? dec.namedChildren[0] : undefined;
+      if (!expr) continue;
+      const target = expr.type === 'call' ? expr.childForFieldName('function') : expr;
+      if (facts.qualifiedName(target) === 'tensorflow.function') return expr;
+    }
+  }
+  return undefined;
+}
+
+/** Names that take a new Python number on every iteration of the loops around `node`. */
+function loopCounters(facts: Facts, node: Node): Set<string> {
+  const out = new Set<string>();
+  for (let p = node.parent; p && p.type !== 'function_definition' && p.type !== 'lambda' && p.type !== 'class_definition'; p = p.parent) {
+    if (p.type === 'for_statement') {
+      const left = p.childForFieldName('left');
+      const right = p.childForFieldName('right');
+      const iter = right?.type === 'call' ? right.childForFieldName('function') : null;
+      if (iter?.type !== 'identifier' || !facts.isBuiltin(iter.text)) continue;
+      if (iter.text === 'range' && left?.type === 'identifier') out.add(left.text);
+      if (iter.text === 'enumerate' && left && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
+        const first = left.namedChildren[0];
+        if (first?.type === 'identifier') out.add(first.text);
+      }
+    } else if (p.type === 'while_statement') {
+      // `step = 0` … `while …: f(step); step += 1`
+      for (const [name, list] of facts.assignments) {
+        const bumped = list.some((a) => a.augmented && a.offset >= p!.startIndex && a.offset < p!.endIndex);
+        const init = list.filter((a) => !a.augmented && a.offset < p!.startIndex).pop();
+        if (bumped && init && NUMBER_LITERALS.has(init.value.type)) out.add(name);
+      }
+    }
+  }
+  return out;
+}
+
+/** A Python number that changes with the loop: a counter, or arithmetic / int() / float() on one. */
+function varyingNumber(node: Node, counters: Set<string>): boolean {
+  const kind = (n: Node): 'vary' | 'const' | 'other' => {
+    switch (n.type) {
+      case 'identifier': return counters.has(n.text) ? 'vary' : 'other';
+      case 'integer': case 'float': return 'const';
+      case 'parenthesized_expression': return n.namedChildren[0] ? kind(n.namedChildren[0]) : 'other';
+      case 'unary_operator': return n.childForFieldName('argument') ? kind(n.childForFieldName('argument')!) : 'other';
+      case 'binary_operator': {
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        const kl = l ? kind(l) : 'other';
+        const kr = r ? kind(r) : 'other';
+        if (kl === 'other' || kr === 'other') return 'other';
+        return kl === 'vary' || kr === 'vary' ? 'vary' : 'const';
+      }
+      case 'call': {
+        const f = n.childForFieldName('function');
+        const args = argumentNodes(n);
+        return f?.type === 'identifier' && NUMBER_BUILTINS.has(f.text) && args.length === 1 ? kind(args[0]) : 'other';
+      }
+      default: return 'other';
+    }
+  };
+  return kind(node) === 'vary';
+}
+
+/** A literal shape of `tf.zeros((2, 3))` and friends, as text, or undefined. */
+function literalShape(facts: Facts, node: Node): string | undefined {
+  if (node.type !== 'call' || !SHAPED_FACTORIES.has(facts.callee(node) ?? '')) return undefined;
+  const shape = positionalArgs(node)[0] ?? keywordArg(node, 'shape') ?? keywordArg(node, 'dims');
+  if (!shape) return undefined;
+  if (shape.type === 'integer') return `(${shape.text},)`;
+  if ((shape.type === 'tuple' || shape.type === 'list') && shape.namedChildren.every((c) => c?.type === 'integer')) {
+    const dims = shape.namedChildren.map((c) => c!.text);
+    return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+  }
+  return undefined;
+}
+
+export const TF101: Rule = {
+  meta: {
+    code: 'TF101',
+    name: 'retracing-on-python-values',
+    framework: 'tensorflow',
+    category: 'performance',
+    defaultSeverity: 'warning',
+    fixable: true,
+    summary: 'A tf.function called with a changing Python number (a loop index) or with tensors of changing shapes retraces on every new value.',
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    const shapes = new Map<string, Array<{ arg: Node; shape: string; fn: string }>>();
+    return {
+      call(node) {
+        const wrapper = tfFunctionWrapper(facts, node);
+        if (!wrapper) return;
+        if (wrapper.type === 'call' && keywordArg(wrapper, 'input_signature')) return;
+        const fnText = node.childForFieldName('function')!.text;
+        const counters = loopCounters(facts, node);
+        const args = argumentNodes(node);
+        args.forEach((a, i) => {
+          const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+          if (!value || a.type === 'list_splat' || a.type === 'dictionary_splat') return;
+          if (counters.size > 0 && varyingNumber(value, counters)) {
+            const constant = ctx.nameFor('tensorflow.constant', { module: 'tensorflow', alias: 'tf' });
+            ctx.report(value, `\`${fnText}\` is a tf.function called in a loop with the Python number \`${value.text}\`: Python values are part of the trace key, so every new value traces and builds a new graph. Pass a tensor instead, e.g. ${constant.text}(${value.text}).`,
+              { title: `Wrap in ${constant.text}(...)`, edits: [{ range: ctx.range(value), newText: `${constant.text}(${value.text})` }, ...constant.edits] });
+            return;
+          }
+          const relaxed = wrapper.type === 'call' && (keywordArg(wrapper, 'reduce_retracing')?.type === 'true' || keywordArg(wrapper, 'experimental_relax_shapes')?.type === 'true');
+          const shape = relaxed ? undefined : literalShape(facts, value);
+          if (!shape) return;
+          const key = `${wrapper.id}:${a.type === 'keyword_argument' ? a.childForFieldName('name')?.text : i}`;
+          const list = shapes.get(key) ?? [];
+          list.push({ arg: value, shape, fn: fnText });
+          shapes.set(key, list);
+        });
+      },
+      exit() {
+        for (const list of shapes.values()) {
+          const first = list[0];
+          for (const other of list.slice(1)) {
+            if (other.shape === first.shape || list.slice(0, list.indexOf(other)).some((o) => o.shape === other.shape)) continue;
+            ctx.report(other.arg, `\`${other.fn}\` is a tf.function already called with shape ${first.shape} (line ${first.arg.startPosition.row + 1}) and now with ${other.shape}: without an input_signature each new shape traces a new graph. Declare input_signature=[tf.TensorSpec(shape=[None, …], dtype=…)] with None for the varying dimensions, or use reduce_retracing=True.`);
+          }
+        }
+      },
+    };
+  },
+};
