@@ -121,11 +121,18 @@ function dedupe(list: string[]): string[] {
   return [...new Set(list)];
 }
 
+/** Apply non-overlapping edits in one pass (inserts at one offset keep their order). */
 export function applyOffsetEdits(text: string, edits: OffsetEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  const parts: string[] = [];
+  let pos = 0;
+  for (const { e } of sorted) {
+    if (e.start < pos) continue; // overlapping: skipped, as an editor would refuse it
+    parts.push(text.slice(pos, e.start), e.text);
+    pos = e.end;
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 export function toLineEdits(source: string, edits: OffsetEdit[]): LineEdit[] {
