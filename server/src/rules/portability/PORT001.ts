@@ -6,8 +6,11 @@ import { argumentNodes } from '../util';
 type Fw = 'torch' | 'jax' | 'tensorflow';
 const LABEL: Record<Fw, string> = { torch: 'PyTorch', jax: 'JAX', tensorflow: 'TensorFlow' };
 
+/** Input pipelines hand over host data by design (tf.data or a PyTorch DataLoader feeding JAX): not tensor compute. */
+const DATA_APIS = ['tensorflow.data.', 'tensorflow.io.', 'tensorflow.keras.datasets.', 'tensorflow.keras.utils.', 'torch.utils.data.'];
+
 function frameworkOf(q: string | undefined): Fw | undefined {
-  if (!q) return undefined;
+  if (!q || DATA_APIS.some((p) => q.startsWith(p))) return undefined;
   const top = q.split('.')[0];
   if (top === 'torch') return 'torch';
   if (top === 'jax' || top === 'flax' || top === 'optax') return 'jax';

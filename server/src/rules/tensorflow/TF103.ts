@@ -56,22 +56,39 @@ export const TF103: Rule = {
   create(ctx) {
     const { facts } = ctx;
 
-    /** A later statement of the same scope prefetches what this chain produced. */
-    function prefetchedLater(chainNode: Node): boolean {
-      const parent = chainNode.parent;
-      let rootName: string | undefined;
-      let rootCall: string | undefined;
-      if (parent?.type === 'assignment' && parent.childForFieldName('left')?.type === 'identifier') rootName = parent.childForFieldName('left')!.text;
-      else if (parent?.type === 'return_statement') rootCall = facts.enclosingFunction(chainNode)?.name;
-      if (!rootName && !rootCall) return false;
-      return facts.calls.some((c) => {
-        if (c.startIndex <= chainNode.startIndex) return false;
-        const { links, root } = chainOf(facts, c);
-        if (!links.some(prefetches)) return false;
-        if (rootName) return root.type === 'identifier' && root.text === rootName;
-        const f = root.type === 'call' ? root.childForFieldName('function') : null;
-        return (f?.type === 'identifier' && f.text === rootCall) || (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === rootCall);
+    /** The outermost call of the method chain that `node` starts (`node.a().b()` → the `.b()` call). */
+    function outermost(node: Node): Node {
+      let n = node;
+      while (n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.id === n.id && n.parent.parent?.type === 'call') n = n.parent.parent;
+      return n;
+    }
+
+    /**
+     * Does what this expression produces get prefetched downstream? Followed through an assignment
+     * (`ds = …` then `ds.prefetch(…)` later), a `return` (then the function's callers), a few levels deep.
+     */
+    function prefetchedLater(expr: Node, depth = 0): boolean {
+      if (depth > 3) return false;
+      let parent = expr.parent;
+      while (parent?.type === 'parenthesized_expression') { expr = parent; parent = parent.parent; }
+      const fn = facts.enclosingFunction(expr);
+      const returned = (f: typeof fn) => !!f?.name && facts.calls.some((c) => {
+        const callee = c.childForFieldName('function');
+        const name = callee?.type === 'identifier' ? callee.text : callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+        if (name !== f.name) return false;
+        const outer = outermost(c);
+        return (outer.id !== c.id && chainOf(facts, outer).links.some(prefetches)) || prefetchedLater(outer, depth + 1);
       });
+      if (parent?.type === 'return_statement') return returned(fn);
+      if (parent?.type !== 'assignment' || parent.childForFieldName('left')?.type !== 'identifier') return false;
+      const name = parent.childForFieldName('left')!.text;
+      const inScope = (n: Node) => facts.enclosingFunction(n)?.index === fn?.index;
+      if (facts.calls.some((c) => c.startIndex > expr.endIndex && inScope(c) && (() => {
+        const { links, root } = chainOf(facts, c);
+        return links.some(prefetches) && root.type === 'identifier' && root.text === name;
+      })())) return true;
+      // `return ds` later in the same function: the callers may prefetch.
+      return !!fn && new RegExp(`\\breturn\\s+${name}\\s*$`, 'm').test(fn.node.text.slice(expr.endIndex - fn.node.startIndex)) && returned(fn);
     }
 
     return {

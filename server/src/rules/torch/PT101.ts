@@ -66,6 +66,9 @@ export const PT101: Rule = {
         const m = methodCall(node);
         if (m && SYNC_METHODS.has(m.method) && argumentNodes(node).length === 0) {
           if (!isTorchLoop(node) || knownNonTorch(m.receiver, facts)) return;
+          // `x.cpu().numpy()`: one sync, reported on the inner call.
+          const inner = m.receiver.type === 'call' ? methodCall(m.receiver) : undefined;
+          if (inner && SYNC_METHODS.has(inner.method) && argumentNodes(m.receiver).length === 0) return;
           ctx.report(node.childForFieldName('function')!.childForFieldName('attribute')!, `\`.${m.method}()\` inside the training loop copies the tensor to the host and waits for the GPU every iteration. Accumulate on the device (e.g. \`running_loss += loss.detach()\`) and sync once per epoch or every N steps.`);
           return;
         }

@@ -47,10 +47,17 @@ export const PT104: Rule = {
         cuda ??= usesCuda(facts);
         const missingPin = cuda && !keywordNode(node, 'pin_memory') && positional <= PIN_MEMORY_POS;
         if (!missingWorkers && !missingPin) return;
-        const parts: string[] = [];
-        if (missingWorkers) parts.push('without num_workers it loads every batch in the main process (the default num_workers=0), so the model waits while data is read and augmented; pass num_workers > 0 (or num_workers=0 explicitly where that is intended)');
-        if (missingPin) parts.push(`${missingWorkers ? 'and, since this file uses CUDA, ' : 'this file uses CUDA but '}without pin_memory=True host-to-GPU copies come from pageable memory and cannot overlap with compute; pass pin_memory=True (e.g. pin_memory=torch.cuda.is_available())`);
-        ctx.report(fn, `DataLoader ${parts.join('; ')}.`);
+        const why: string[] = [];
+        const todo: string[] = [];
+        if (missingWorkers) {
+          why.push('has no num_workers, so it loads every batch in the main process (num_workers=0 by default) and the model waits while data is read and augmented');
+          todo.push('num_workers > 0 (or num_workers=0 explicitly where that is intended)');
+        }
+        if (missingPin) {
+          why.push('has no pin_memory although this file uses CUDA, so host-to-GPU copies come from pageable memory and cannot overlap with compute');
+          todo.push('pin_memory=True (e.g. pin_memory=torch.cuda.is_available())');
+        }
+        ctx.report(fn, `This DataLoader ${why.join(', and ')}. Pass ${todo.join(' and ')}.`);
       },
     };
   },
