@@ -1,5 +1,5 @@
 // End-to-end tests: a real VS Code (code-server) in headless Chromium.
-//   npx vitest run --config vitest.e2e.config.ts
+//   npx vitest run --config vitest.e2e.config.mts
 // See tests/e2e/README.md.
 import { defineConfig } from 'vitest/config';
 

@@ -2,7 +2,7 @@
 // `npm run package`, or FRAMEWISE_E2E_VSIX) installed into code-server, on a
 // copy of samples/. Skipped when there is no .vsix to test.
 //
-// Run: npm run package && npx vitest run --config vitest.e2e.config.ts
+// Run: npm run package && npx vitest run --config vitest.e2e.config.mts
 
 import fs from 'node:fs';
 import os from 'node:os';

@@ -4,7 +4,7 @@
 // squiggle and the Problems entry, apply the quick fix, run a palette command,
 // take screenshots.
 //
-// Run: npx vitest run --config vitest.e2e.config.ts   (tests/e2e/README.md)
+// Run: npx vitest run --config vitest.e2e.config.mts   (tests/e2e/README.md)
 
 import fs from 'node:fs';
 import os from 'node:os';
