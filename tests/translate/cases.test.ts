@@ -11,6 +11,9 @@ import { translateSourceSync } from '../../server/src/translate/document';
 import { translationCoverage } from '../../server/src/translate/coverage';
 import { syntaxErrorCount } from '../helpers/analyze';
 import { catalogCases, type Case } from './catalogCases';
+import { createParser } from '../../server/src/parse/parser';
+import { buildFacts } from '../../server/src/translate/translator';
+import { getCatalog } from '../../server/src/catalog/index';
 
 const FILE = path.join(__dirname, 'cases.json');
 const UPDATE = process.env.FRAMEWISE_UPDATE_CASES === '1';
@@ -39,6 +42,24 @@ describe('translation cases', () => {
     expect(r.text).toBe(c.expected);
     expect(syntaxErrorCount(c.expected)).toBe(0);
     expect(r.errorsAfter).toBeLessThanOrEqual(r.errorsBefore);
+  });
+
+  it('names the target API so that it resolves through the imports of the result', () => {
+    const parser = createParser();
+    const bad: string[] = [];
+    for (const c of cases) {
+      if (!c.concept || c.expected === c.source) continue;
+      const call = getCatalog().get(c.concept)!.frameworks[c.to].call;
+      if (!call) continue;
+      const tree = parser.parse(c.expected)!;
+      const facts = buildFacts(tree, c.expected);
+      const resolved = facts.calls.some((n) => facts.callee(n) === call.fn) ||
+        (!!call.method && facts.calls.some((n) => n.childForFieldName('function')?.childForFieldName('attribute')?.text === call.method));
+      if (!resolved && !/^# framewise: .*not translated/m.test(c.expected)) bad.push(`${c.name}: no call resolves to ${call.fn}`);
+      tree.delete();
+    }
+    parser.delete();
+    expect(bad).toEqual([]);
   });
 
   it('covers every concept the catalog can translate, in each of the six directions', () => {

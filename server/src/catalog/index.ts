@@ -46,6 +46,16 @@ function isReExport(a: string, fn: string): boolean {
   return REEXPORT_GROUPS.some((g) => g.includes(modA) && g.includes(modF));
 }
 
+/** The same name in the other namespaces of its re-export group (`tensorflow.sin` → `tensorflow.math.sin`, …). */
+function reExportSiblings(q: string): string[] {
+  const dot = q.lastIndexOf('.');
+  if (dot < 0) return [];
+  const mod = q.slice(0, dot);
+  const name = q.slice(dot + 1);
+  const group = REEXPORT_GROUPS.find((g) => g.includes(mod));
+  return group ? group.filter((m) => m !== mod).map((m) => `${m}.${name}`) : [];
+}
+
 /** Canonical spelling of a qualified name as users type it: `tf.` → `tensorflow.`, `tf.keras.` → `keras.`. */
 export function canonicalApiName(name: string): string {
   let q = name.trim().replace(/\(.*$/, '');
@@ -116,8 +126,14 @@ export class Catalog {
 
   /** Call forms whose callee is `qualified` (exact callee first, aliases after). */
   callForms(qualified: string): CallForm[] {
-    const list = this.callsByFn.get(qualified) ?? this.callsByFn.get(canonicalApiName(qualified)) ?? [];
-    return [...list].sort((a, b) => Number(a.alias) - Number(b.alias));
+    const list = this.callsByFn.get(qualified) ?? this.callsByFn.get(canonicalApiName(qualified));
+    if (list) return [...list].sort((a, b) => Number(a.alias) - Number(b.alias));
+    // `tf.sin` when the catalog lists `tf.math.sin`: the same function re-exported.
+    const out: CallForm[] = [];
+    for (const sibling of reExportSiblings(canonicalApiName(qualified))) {
+      for (const f of this.callsByFn.get(sibling) ?? []) if (!f.alias) out.push({ ...f, fn: qualified, alias: true });
+    }
+    return out;
   }
 
   /** Call forms matching the method-call spelling `x.<name>(…)`, optionally of one framework. */
@@ -127,7 +143,10 @@ export class Catalog {
 
   /** Concepts an API belongs to, best first; helper mentions (weight 1) only when `includeHelpers`. */
   apiHits(qualified: string, includeHelpers = false): ApiHit[] {
-    const list = this.apis.get(qualified) ?? this.apis.get(canonicalApiName(qualified)) ?? [];
+    let list = this.apis.get(qualified) ?? this.apis.get(canonicalApiName(qualified));
+    if (!list) {
+      list = reExportSiblings(canonicalApiName(qualified)).flatMap((q) => (this.apis.get(q) ?? []).filter((h) => h.weight === 3));
+    }
     return list.filter((h) => includeHelpers || h.weight >= 2);
   }
 
