@@ -31,8 +31,8 @@ const LABEL = { torch: 'torch', jax: 'jax', tensorflow: 'tf' };
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ concepts: total, directions: coverage }, null, 2));
 } else {
-  console.log(`${total} concepts in the catalog\n`);
-  console.log('direction      translated  clean  with notes  refused  (no call form)');
+  console.log(`${total} concepts in the catalog (translated: rewritten; clean: without a note; refused: left as they are with a note)\n`);
+  console.log('direction      translated  clean  with notes  refused');
   for (const c of Object.values(coverage)) {
     const dir = `${LABEL[c.from]} -> ${LABEL[c.to]}`.padEnd(14);
     console.log(`${dir} ${String(c.translated.length).padStart(10)}  ${String(c.clean.length).padStart(5)}  ${String(c.translated.length - c.clean.length).padStart(10)}  ${String(c.refused.length).padStart(7)}`);
