@@ -28,12 +28,18 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/**
+ * Offset of an LSP position. A character past the end of the line means the end of the line, before
+ * its line break (LSP: "defaults back to the line length"), never a place on the next line.
+ */
 export function offsetAt(starts: number[], text: string, pos: Position): number {
   if (pos.line < 0) return 0;
   if (pos.line >= starts.length) return text.length;
   const lineStart = starts[pos.line];
-  const nextStart = pos.line + 1 < starts.length ? starts[pos.line + 1] : text.length;
-  return Math.min(lineStart + Math.max(0, pos.character), nextStart);
+  let lineEnd = pos.line + 1 < starts.length ? starts[pos.line + 1] : text.length;
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 10) lineEnd--;
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  return Math.min(lineStart + Math.max(0, pos.character), lineEnd);
 }
 
 export function positionAt(starts: number[], offset: number): Position {
@@ -47,12 +53,13 @@ export function positionAt(starts: number[], offset: number): Position {
   return { line: lo, character: offset - starts[lo] };
 }
 
-/** Tree-sitter point of an offset; tree-sitter counts only '\n' as a line break. */
-function pointAt(text: string, offset: number): Point {
-  const nl = text.lastIndexOf('\n', offset - 1);
-  let row = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) row++;
-  return { row, column: offset - (nl + 1) };
+/**
+ * Tree-sitter point of an offset. Tree-sitter counts only '\n' as a line break, but the parser is given
+ * lone CRs as '\n' (`parserText`), so its rows are LSP lines and its columns LSP characters.
+ */
+function pointAt(starts: number[], offset: number): Point {
+  const p = positionAt(starts, offset);
+  return { row: p.line, column: p.character };
 }
 
 function looksBinary(text: string): boolean {
@@ -95,18 +102,22 @@ export class PythonDocument {
         this._tree = undefined;
         continue;
       }
-      const startIndex = offsetAt(this._starts, this._text, change.range.start);
+      let startIndex = offsetAt(this._starts, this._text, change.range.start);
       const oldEndIndex = Math.max(startIndex, offsetAt(this._starts, this._text, change.range.end));
       const newText = this._text.slice(0, startIndex) + change.text + this._text.slice(oldEndIndex);
+      const newStarts = lineStarts(newText);
       if (this._tree) {
-        const startPosition = pointAt(this._text, startIndex);
-        const oldEndPosition = pointAt(this._text, oldEndIndex);
         const newEndIndex = startIndex + change.text.length;
-        const newEndPosition = pointAt(newText, newEndIndex);
+        // A CR just before the change is a line break of its own or half of a CRLF depending on the
+        // character after it, so the parser's view of it ('\n' or '\r') may change: include it.
+        if (startIndex > 0 && this._text.charCodeAt(startIndex - 1) === 13) startIndex--;
+        const startPosition = pointAt(this._starts, startIndex);
+        const oldEndPosition = pointAt(this._starts, oldEndIndex);
+        const newEndPosition = pointAt(newStarts, newEndIndex);
         this._tree.edit(new Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition }));
       }
       this._text = newText;
-      this._starts = lineStarts(newText);
+      this._starts = newStarts;
     }
     this.version = version;
     this.dirty = true;

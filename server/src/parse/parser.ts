@@ -53,6 +53,15 @@ export function createParser(): Parser {
   return parser;
 }
 
+/**
+ * The text as the parser is given it: lone CRs (a line break in Python and in LSP) become '\n', which
+ * tree-sitter-python otherwise takes for plain whitespace, and tree-sitter for no line break at all.
+ * Same length, same offsets, so positions and indices carry over; only node `text` shows '\n' there.
+ */
+export function parserText(text: string): string {
+  return text.indexOf('\r') === -1 ? text : text.replace(/\r(?!\n)/g, '\n');
+}
+
 /** Longest a single parse may run before it is abandoned (ms). */
 export const PARSE_BUDGET_MS = 10_000;
 
@@ -63,7 +72,7 @@ export const PARSE_BUDGET_MS = 10_000;
 export function safeParse(parser: Parser, text: string, oldTree?: Tree | null): Tree | undefined {
   const start = Date.now();
   try {
-    const tree = parser.parse(text, oldTree ?? null, {
+    const tree = parser.parse(parserText(text), oldTree ?? null, {
       progressCallback: () => Date.now() - start > PARSE_BUDGET_MS,
     });
     return tree ?? undefined;

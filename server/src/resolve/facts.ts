@@ -213,16 +213,28 @@ export class Facts {
     if (!node) return undefined;
     const cached = this.qualifiedCache.get(node.id);
     if (cached !== undefined) return cached ?? undefined;
-    let result: string | undefined;
-    if (node.type === 'identifier') {
-      result = this.imports.resolveName(node.text);
-    } else if (node.type === 'attribute') {
-      const base = this.qualifiedName(node.childForFieldName('object'));
-      const attr = node.childForFieldName('attribute');
-      if (base && attr) result = `${base}.${attr.text}`;
+    // Iterative: an attribute chain can be arbitrarily long (`x.a.a.a…`), deeper than the JS stack.
+    // Walk down to the first node whose answer is known (or an identifier), then build upwards.
+    const chain: Node[] = [];
+    let base: string | null = null;
+    for (let n: Node | null = node; n; n = n.childForFieldName('object')) {
+      const known = this.qualifiedCache.get(n.id);
+      if (known !== undefined) { base = known; break; }
+      if (n.type === 'identifier') {
+        base = this.imports.resolveName(n.text) ?? null;
+        this.qualifiedCache.set(n.id, base);
+        break;
+      }
+      if (n.type !== 'attribute') { this.qualifiedCache.set(n.id, null); break; }
+      chain.push(n);
     }
-    this.qualifiedCache.set(node.id, result ?? null);
-    return result;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const attr = chain[i].childForFieldName('attribute');
+      // No real API name is this long; giving up keeps pathological chains linear, not quadratic.
+      base = base && attr && base.length <= MAX_QUALIFIED_LENGTH ? `${base}.${attr.text}` : null;
+      this.qualifiedCache.set(chain[i].id, base);
+    }
+    return base ?? undefined;
   }
 
   /** Qualified callee of a call node. */
@@ -440,7 +452,18 @@ export class Facts {
    * Function containers an argument refers to: a def by name, a lambda, `partial(f, …)`, a model
    * instance; with `throughWrappers`, also the function inside a nested wrapper (`jax.jit(jax.grad(f))`).
    */
-  private functionsFor(arg: Node, throughWrappers = false): Container[] {
+  private functionsFor(start: Node, throughWrappers = false): Container[] {
+    // A loop, not recursion: `partial(partial(…(f)))` nests without bound.
+    for (let arg: Node | undefined = start; arg;) {
+      const next = this.functionsForStep(arg, throughWrappers);
+      if (Array.isArray(next)) return next;
+      arg = next;
+    }
+    return [];
+  }
+
+  /** The containers `arg` refers to, or the inner argument to look at next (`partial(f)` → `f`). */
+  private functionsForStep(arg: Node, throughWrappers: boolean): Container[] | Node | undefined {
     if (arg.type === 'lambda') {
       const c = this.containerForNode(arg);
       return c ? [c] : [];
@@ -458,13 +481,12 @@ export class Facts {
       return [];
     }
     if (arg.type === 'call' && PARTIALS.has(this.callee(arg) ?? '')) {
-      const inner = positionalArgs(arg)[0];
-      return inner ? this.functionsFor(inner, throughWrappers) : [];
+      return positionalArgs(arg)[0] ?? [];
     }
     if (throughWrappers && arg.type === 'call') {
       const w = TRACE_WRAPPERS[this.callee(arg) ?? ''];
       const inner = w ? positionalArgs(arg)[w.args[0]] : undefined;
-      return inner && w!.args.length === 1 ? this.functionsFor(inner, true) : [];
+      return inner && w!.args.length === 1 ? inner : [];
     }
     return [];
   }
@@ -535,12 +557,23 @@ export class Facts {
 
 const PATTERNS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list']);
 
+/** Longest qualified name resolved (characters); real API names are far shorter. */
+const MAX_QUALIFIED_LENGTH = 512;
+
 /** Identifiers bound by an assignment / `for` target (`a`, `a, b`, `(a, [b, *c])`); not attributes or subscripts. */
 function patternNames(target: Node): Node[] {
-  if (target.type === 'identifier') return [target];
-  if (target.type === 'list_splat_pattern' || target.type === 'parenthesized_expression') return target.namedChildren.flatMap((c) => (c ? patternNames(c) : []));
-  if (PATTERNS.has(target.type)) return target.namedChildren.flatMap((c) => (c ? patternNames(c) : []));
-  return [];
+  // Iterative (targets nest without bound: `((((a))))`), depth-first in source order.
+  const out: Node[] = [];
+  const stack: Node[] = [target];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') out.push(n);
+    else if (n.type === 'list_splat_pattern' || n.type === 'parenthesized_expression' || PATTERNS.has(n.type)) {
+      const kids = n.namedChildren;
+      for (let i = kids.length - 1; i >= 0; i--) if (kids[i]) stack.push(kids[i]!);
+    }
+  }
+  return out;
 }
 
 function containerKind(type: string): Container['kind'] | undefined {
