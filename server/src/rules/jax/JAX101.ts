@@ -7,7 +7,8 @@ import { bindingAt, lineIndent, repeatingLoop } from './values';
 const JIT = new Set(['jax.jit']);
 /** Transformations that return a new function object on every call. */
 const TRANSFORMS = /^jax\.(grad|value_and_grad|vmap|pmap|jacfwd|jacrev|hessian|checkpoint|remat|jit|named_call)$/;
-const SETUP_METHODS = new Set(['__init__', 'setup', '__post_init__']);
+/** Functions that run once (setup, entry points, tests): building a jitted function there is not repeated work. */
+const RUN_ONCE = /^(__init__|setup|__post_init__|main|setUp\w*|test\w*)$/;
 
 function contains(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
@@ -15,14 +16,15 @@ function contains(outer: Node, inner: Node): boolean {
 
 /**
  * Why `fun` is a new function object each time the code around `region` runs, or undefined when it is
- * the same object (a module-level def, a name bound outside `region`).
+ * the same object (a module-level def, a name bound outside `region`). `functools.partial` objects do
+ * not count: JAX unwraps them and caches on the underlying function and the bound arguments
+ * (docs/debugging/slow_tracing_compilation.md).
  */
 function freshCallable(fun: Node, region: Node, facts: Facts, depth = 0): string | undefined {
   if (depth > 4) return undefined;
   if (fun.type === 'lambda') return 'a lambda';
   if (fun.type === 'call') {
     const q = facts.callee(fun) ?? '';
-    if (q === 'functools.partial') return 'a `functools.partial` object';
     if (TRANSFORMS.test(q)) return `the function returned by \`${fun.childForFieldName('function')!.text}(…)\``;
     return undefined;
   }
@@ -33,6 +35,14 @@ function freshCallable(fun: Node, region: Node, facts: Facts, depth = 0): string
     if (b?.kind === 'assign' && !b.a.via && contains(region, b.a.value)) return freshCallable(b.a.value, region, facts, depth + 1);
   }
   return undefined;
+}
+
+const REPEATING = new Set(['for_statement', 'while_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+/** Is `node` inside a loop or comprehension below `top`? */
+function repeatsWithin(node: Node, top: Node): boolean {
+  for (let p = node.parent; p && p.id !== top.id; p = p.parent) if (REPEATING.has(p.type)) return true;
+  return false;
 }
 
 /** Identifiers a hoisted expression reads, minus attribute names, keyword names and lambda parameters. */
@@ -111,7 +121,7 @@ export const JAX101: Rule = {
     /** The enclosing plain function (not traced, not a setup method) when `node` runs on every call of it. */
     const perCallFunction = (node: Node) => {
       const fn = facts.enclosingFunction(node);
-      if (!fn || fn.kind !== 'function' || fn.traced || SETUP_METHODS.has(fn.name ?? '')) return undefined;
+      if (!fn || fn.kind !== 'function' || fn.traced || RUN_ONCE.test(fn.name ?? '')) return undefined;
       return fn;
     };
 
@@ -149,8 +159,12 @@ export const JAX101: Rule = {
           return;
         }
         const fn = perCallFunction(node);
-        // A nested jitted def that the function also calls (not a factory that returns it).
-        if (fn && facts.calls.some((c) => contains(fn.node, c) && c.childForFieldName('function')?.type === 'identifier' && c.childForFieldName('function')!.text === name)) {
+        if (!fn) return;
+        // A nested jitted def that the function calls once per call: compiled on every call. Called in a loop
+        // (or only returned, as a factory does), the compilation is amortised.
+        const sites = facts.calls.filter((c) => contains(fn.node, c) && c.childForFieldName('function')?.type === 'identifier' &&
+          c.childForFieldName('function')!.text === name);
+        if (sites.length > 0 && !sites.some((c) => repeatsWithin(c, fn.node))) {
           ctx.report(expr, callMessage(`\`${name}\` (redefined each time)`, fn.name ?? 'this function'));
         }
       },

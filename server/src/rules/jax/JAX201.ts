@@ -1,13 +1,17 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule } from '../types';
 import type { Facts } from '../../resolve/facts';
-import { positionalArgs, keywordArg } from '../../resolve/facts';
+import { positionalArgs } from '../../resolve/facts';
 import { methodCall, stringValue } from '../util';
 import { isJaxArrayName } from './JAX002';
 
 /** 64-bit floating dtypes that JAX truncates to 32 bits unless x64 is enabled. */
 const WIDE_DTYPES = new Set(['jax.numpy.float64', 'jax.numpy.complex128', 'numpy.float64', 'numpy.complex128']);
 const WIDE_STRINGS = new Set(['float64', 'f8', 'complex128', 'c16', 'double']);
+/** Functions that inspect dtypes rather than create values of them. */
+const INSPECTION = new Set(['dtype', 'issubdtype', 'isdtype', 'finfo', 'iinfo', 'promote_types', 'result_type', 'can_cast']);
+/** Where a positional float64 argument is a dtype request (`jnp.zeros(3, jnp.float64)`). */
+const JAX_ARRAY_MODULES = ['jax.numpy.', 'jax.random.', 'jax.lax.', 'jax.nn.'];
 
 /**
  * Does the module turn 64-bit mode on: `jax.config.update("jax_enable_x64", <not False>)`,
@@ -47,30 +51,35 @@ export const JAX201: Rule = {
       ctx.report(node, `\`${node.text}\` asks for a 64-bit type, but JAX truncates it to 32 bits (with only a warning) unless \`jax_enable_x64\` is on, and this module never enables it. ` +
         'Enable it once at program start (`jax.config.update("jax_enable_x64", True)`) if you need double precision, or ask for float32.');
     };
-    /** A dtype value given to a JAX function: `"float64"`, `np.float64`, `jnp.float64` (the last is reported on its own). */
-    const checkDtype = (value: Node | undefined) => {
-      if (!value) return;
-      const s = stringValue(value);
-      if (s !== undefined) { if (WIDE_STRINGS.has(s)) report(value); return; }
-      const q = facts.qualifiedName(value);
-      if (q && WIDE_DTYPES.has(q) && q.startsWith('numpy.')) report(value);
+    /** Is `value` (a dtype expression) used to request a dtype from JAX where it stands? */
+    const requestedFromJax = (value: Node): boolean => {
+      const p = value.parent;
+      if (!p) return false;
+      if (p.type === 'call' && p.childForFieldName('function')?.id === value.id) return !!facts.qualifiedName(value)?.startsWith('jax.'); // jnp.float64(x)
+      const args = p.type === 'keyword_argument' ? (p.childForFieldName('name')?.text === 'dtype' ? p.parent : null) : p.type === 'argument_list' ? p : null;
+      const call = args?.parent;
+      if (!args || call?.type !== 'call') return false;
+      const q = facts.callee(call) ?? '';
+      if (q.startsWith('jax.')) {
+        if (INSPECTION.has(q.slice(q.lastIndexOf('.') + 1))) return false;
+        return p.type === 'keyword_argument' || JAX_ARRAY_MODULES.some((m) => q.startsWith(m));
+      }
+      const m = methodCall(call);
+      return m?.method === 'astype' && isJaxReceiver(m.receiver);
+    };
+    const isJaxReceiver = (recv: Node): boolean => {
+      if (recv.type === 'identifier') return isJaxArrayName(recv.text, recv, facts);
+      if (recv.type === 'call') return (facts.callee(recv) ?? '').startsWith('jax.numpy.');
+      return false;
     };
     return {
       attribute(node) {
         const q = facts.qualifiedName(node);
-        if (q !== 'jax.numpy.float64' && q !== 'jax.numpy.complex128') return;
-        report(node);
+        if (q && WIDE_DTYPES.has(q) && requestedFromJax(node)) report(node);
       },
-      call(node) {
-        const q = facts.callee(node);
-        if (q && q.startsWith('jax.') && !q.startsWith('jax.numpy.float64') && !q.startsWith('jax.numpy.complex128')) {
-          checkDtype(keywordArg(node, 'dtype'));
-          return;
-        }
-        const m = methodCall(node);
-        if (m?.method === 'astype' && m.receiver.type === 'identifier' && isJaxArrayName(m.receiver.text, node, facts)) {
-          checkDtype(positionalArgs(node)[0] ?? keywordArg(node, 'dtype'));
-        }
+      string(node) {
+        const s = stringValue(node);
+        if (s !== undefined && WIDE_STRINGS.has(s) && requestedFromJax(node)) report(node);
       },
     };
   },

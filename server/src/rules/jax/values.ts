@@ -83,6 +83,49 @@ function tracesParams(fn: Container, o: TracedOptions): boolean {
 }
 
 /**
+ * A parameter with a default value that no call in this file passes: transformations trace only the
+ * arguments actually passed, so inside the function it is the plain Python default (static).
+ * Call sites: `f(…)`, `g(…)` where `g = jax.jit(f, …)`, and `jax.jit(f)(…)`.
+ */
+export function defaultNeverPassed(fn: Container, name: string, facts: Facts): boolean {
+  const params = fn.node.childForFieldName('parameters');
+  if (!params || !fn.name) return false;
+  let position = 0;
+  let keywordOnly = false;
+  let index = -1;
+  for (const p of params.namedChildren) {
+    if (!p) continue;
+    if (p.type === 'keyword_separator' || p.type === 'list_splat_pattern') { keywordOnly = true; continue; }
+    const pName = p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text ?? p.namedChildren.find((c) => c?.type === 'identifier')?.text;
+    if (pName === name) {
+      if (p.type !== 'default_parameter' && p.type !== 'typed_default_parameter') return false;
+      index = keywordOnly ? Infinity : position;
+      break;
+    }
+    position++;
+  }
+  if (index < 0) return false;
+  const refersToFn = (n: Node | null | undefined) => n?.type === 'identifier' && n.text === fn.name;
+  const isCallSite = (call: Node) => {
+    const f = call.childForFieldName('function');
+    if (!f) return false;
+    if (f.type === 'call') return refersToFn(f.childForFieldName('arguments')?.namedChildren[0]);
+    if (f.type !== 'identifier') return false;
+    if (f.text === fn.name) return true;
+    const b = facts.assignmentBefore(f.text, call);
+    return b?.value.type === 'call' && refersToFn(b.value.childForFieldName('arguments')?.namedChildren[0]);
+  };
+  for (const call of facts.calls) {
+    if (!isCallSite(call)) continue;
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+    if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
+    if (args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)) return false;
+    if (args.filter((a) => a.type !== 'keyword_argument').length > index) return false;
+  }
+  return true;
+}
+
+/**
  * The traced parameter `expr` is computed from, if any: a non-static parameter of a function traced
  * by JAX, or an expression built from one with operators, indexing, array methods and `jax.*` calls.
  * Static metadata (`x.shape`, `len(x)`, `x is None`, `isinstance`) and unknown calls are not traced.
@@ -101,7 +144,8 @@ export function tracedSource(expr: Node, facts: Facts, o: TracedOptions = {}, de
       const b = bindingAt(expr.text, expr, facts);
       if (!b || b.kind === 'comprehension') return undefined;
       if (b.kind === 'param') {
-        return tracesParams(b.fn, o) && !b.fn.staticParams?.has(expr.text) ? { name: expr.text, fn: b.fn } : undefined;
+        if (!tracesParams(b.fn, o) || b.fn.staticParams?.has(expr.text) || defaultNeverPassed(b.fn, expr.text, facts)) return undefined;
+        return { name: expr.text, fn: b.fn };
       }
       if (b.a.via === 'for' || b.a.augmented) return undefined;
       return rec(b.a.value);
