@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allowedDocsUrl, parsePanelState, parseWebviewMessage } from '../../client/src/panel/messages';
-import { asConcept, asConceptList, isConceptId } from '../../client/src/panel/protocol';
+import { asConcept, asConceptList, asFoundFrom, isConceptId } from '../../client/src/panel/protocol';
 import { catalogConcepts } from './fixtures';
 
 describe('parseWebviewMessage accepts exactly the protocol', () => {
@@ -134,6 +134,14 @@ describe('server answers are validated', () => {
     expect(asConceptList([{ id: 'ops.sum', title: 'Sum' }, { id: 'BAD', title: 'x' }, { id: 'ops.max' }, 3])).toEqual([{ id: 'ops.sum', title: 'Sum' }]);
     expect(asConceptList({ concepts: [{ id: 'ops.sum', title: 'Sum' }] })).toEqual([{ id: 'ops.sum', title: 'Sum' }]);
     expect(asConceptList(null)).toEqual([]);
+  });
+
+  it('reads `from` only when well-formed', () => {
+    expect(asFoundFrom({ concept: null, from: { framework: 'torch', api: 'torch.sum' } })).toEqual({ framework: 'torch', api: 'torch.sum' });
+    expect(asFoundFrom({ from: { framework: 'mxnet', api: 'x' } })).toBeUndefined();
+    expect(asFoundFrom({ from: { framework: 'jax', api: 1 } })).toBeUndefined();
+    expect(asFoundFrom({ from: 'torch' })).toBeUndefined();
+    expect(asFoundFrom(null)).toBeUndefined();
   });
 
   it('every catalog id is a valid panel concept id', () => {

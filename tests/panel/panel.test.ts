@@ -27,7 +27,7 @@ const client = {
     requests.push({ method, params });
     if (params.textDocument) {
       const id = atPosition[(params.textDocument as { uri: string }).uri];
-      return id ? equivalents(server, { query: id }) : { concept: null };
+      return id ? { ...equivalents(server, { query: id }), from: { framework: 'torch', api: 'torch.sum' } } : { concept: null };
     }
     return JSON.parse(JSON.stringify(equivalents(server, params)));
   },
@@ -105,6 +105,7 @@ describe('commands and the webview', () => {
     atPosition[editor.document.uri.toString()] = 'ops.sum';
     await run('framewise.showEquivalents');
     expect(panel().webview.html).toContain('data-concept-id="ops.sum"');
+    expect(panel().webview.html).toContain('<p class="fw-found" data-testid="found-torch">Under the cursor: <code>torch.sum</code></p>');
     expect(requests.at(-1)).toEqual({ method: 'framewise/equivalents', params: { textDocument: { uri: 'file:///ws/model.py' }, position: { line: 0, character: 0 } } });
   });
 

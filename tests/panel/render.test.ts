@@ -129,6 +129,14 @@ describe('columns', () => {
     expect(differ).toContain('Defaults differ.');
   });
 
+  it('marks the column of the framework the concept was found through', () => {
+    const html = render({ concept: conceptById('ops.sum'), from: { framework: 'jax', api: `jax.numpy.sum${PAYLOAD}` } });
+    expect(html).toContain('<section class="fw-column fw-current" data-testid="column-jax"');
+    expect(html).toContain('data-testid="found-jax">Under the cursor: <code>jax.numpy.sum&lt;/script&gt;&lt;img');
+    expect(html.match(/fw-current/g)).toHaveLength(1);
+    expect(render({ concept: conceptById('ops.sum') })).not.toContain('fw-current');
+  });
+
   it('lists the differences that matter', () => {
     const concept = conceptById('layer.linear');
     const html = render({ concept });

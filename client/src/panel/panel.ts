@@ -17,6 +17,7 @@ import { allowedDocsUrl, parsePanelState, parseWebviewMessage, type HostMessage,
 import {
   asConcept,
   asConceptList,
+  asFoundFrom,
   EQUIVALENTS_METHOD,
   FRAMEWORKS,
   FRAMEWORK_LABELS,
@@ -24,6 +25,7 @@ import {
   translationKind,
   type Concept,
   type EquivalentsParams,
+  type FoundFrom,
   type FrameworkId,
 } from './protocol';
 import { createNonce, renderPanelHtml } from './render';
@@ -48,12 +50,19 @@ function conceptIdFromArg(arg: unknown): string | undefined {
   return undefined;
 }
 
+/** A validated answer: the concept and where it was found. */
+interface Found {
+  concept: Concept;
+  from?: FoundFrom;
+}
+
 function isPythonEditor(editor: vscode.TextEditor | undefined): editor is vscode.TextEditor {
   return !!editor && editor.document.languageId === 'python' && !editor.document.isClosed;
 }
 
 class EquivalentsPanel implements vscode.Disposable {
   private concept: Concept | undefined;
+  private from: FoundFrom | undefined;
   private pinned: boolean;
   private emptyMessage: string | undefined;
   private renderSeq = 0;
@@ -84,13 +93,18 @@ class EquivalentsPanel implements vscode.Disposable {
     return this.concept?.id;
   }
 
+  get fromFramework(): FrameworkId | undefined {
+    return this.from?.framework;
+  }
+
   get isPinned(): boolean {
     return this.pinned;
   }
 
-  /** Shows `concept`; an undefined concept shows the empty state with `message`. */
-  async show(concept: Concept | undefined, message?: string): Promise<void> {
+  /** Shows `concept` (found through `from`); an undefined concept shows the empty state with `message`. */
+  async show(concept: Concept | undefined, message?: string, from?: FoundFrom): Promise<void> {
     this.concept = concept;
+    this.from = concept ? from : undefined;
     this.emptyMessage = message;
     if (!concept) this.pinned = false;
     await this.render();
@@ -145,6 +159,7 @@ class EquivalentsPanel implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(base, 'media', 'panel', 'panel.css')).toString(),
       highlighted,
       emptyMessage: this.emptyMessage,
+      from: this.from,
     });
   }
 
@@ -286,8 +301,8 @@ class PanelController implements vscode.Disposable {
       return;
     }
     const editor = this.targetEditor();
-    const concept = editor ? await this.conceptAt(editor) : undefined;
-    if (concept) await panel.show(concept);
+    const found = editor ? await this.conceptAt(editor) : undefined;
+    if (found) await panel.show(found.concept, undefined, found.from);
     else if (!panel.conceptId) await panel.show(undefined, editor ? 'No framework idiom under the cursor. Move the cursor onto a PyTorch, JAX or TensorFlow call, or pick a concept.' : undefined);
   }
 
@@ -330,7 +345,7 @@ class PanelController implements vscode.Disposable {
   }
 
   private async showById(panel: EquivalentsPanel, id: string, pin = false): Promise<void> {
-    const concept = await this.request({ query: id });
+    const concept = (await this.request({ query: id }))?.concept;
     if (concept && pin) panel.pinQuietly();
     await panel.show(concept, concept ? undefined : `Could not load the concept "${id}" from the equivalence catalog.`);
   }
@@ -360,17 +375,17 @@ class PanelController implements vscode.Disposable {
     const cts = new vscode.CancellationTokenSource();
     this.followCancel = cts;
     try {
-      const concept = await this.conceptAt(editor, cts.token);
+      const found = await this.conceptAt(editor, cts.token);
       // Only the newest request counts; off an idiom the panel keeps what it shows.
-      if (seq !== this.followSeq || !concept || panel !== this.current || panel.isPinned) return;
-      if (concept.id !== panel.conceptId) await panel.show(concept);
+      if (seq !== this.followSeq || !found || panel !== this.current || panel.isPinned) return;
+      if (found.concept.id !== panel.conceptId || found.from?.framework !== panel.fromFramework) await panel.show(found.concept, undefined, found.from);
     } finally {
       if (this.followCancel === cts) this.followCancel = undefined;
       cts.dispose();
     }
   }
 
-  private async conceptAt(editor: vscode.TextEditor, token?: vscode.CancellationToken): Promise<Concept | undefined> {
+  private async conceptAt(editor: vscode.TextEditor, token?: vscode.CancellationToken): Promise<Found | undefined> {
     const client = this.host.getClient();
     if (!client?.isRunning()) return undefined;
     const pos = editor.selection.active;
@@ -383,11 +398,13 @@ class PanelController implements vscode.Disposable {
     );
   }
 
-  private async request(params: EquivalentsParams, token?: vscode.CancellationToken): Promise<Concept | undefined> {
+  private async request(params: EquivalentsParams, token?: vscode.CancellationToken): Promise<Found | undefined> {
     const client = await this.readyClient();
     if (!client) return undefined;
     try {
-      return asConcept(await client.sendRequest(EQUIVALENTS_METHOD, params, token));
+      const answer: unknown = await client.sendRequest(EQUIVALENTS_METHOD, params, token);
+      const concept = asConcept(answer);
+      return concept ? { concept, from: asFoundFrom(answer) } : undefined;
     } catch (err) {
       if (!token?.isCancellationRequested) this.host.log.warn(`Equivalents: ${EQUIVALENTS_METHOD} failed: ${String(err)}`);
       return undefined;

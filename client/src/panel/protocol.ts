@@ -180,6 +180,19 @@ export function asConcept(v: unknown): Concept | undefined {
   return concept;
 }
 
+/** Where the server found the concept: the framework and API under the cursor (or named by the query). */
+export interface FoundFrom {
+  framework: FrameworkId;
+  api: string;
+}
+
+/** The `from` of a `framewise/equivalents` answer, when well-formed. */
+export function asFoundFrom(v: unknown): FoundFrom | undefined {
+  if (!isRecord(v) || !isRecord(v.from)) return undefined;
+  const { framework, api } = v.from;
+  return isFramework(framework) && typeof api === 'string' && api.length <= 200 ? { framework, api } : undefined;
+}
+
 /** A validated list for the picker: entries with a bad id or no title are dropped. */
 export function asConceptList(v: unknown): ConceptSummary[] {
   const items = isRecord(v) && Array.isArray(v.concepts) ? v.concepts : Array.isArray(v) ? v : [];

@@ -14,7 +14,7 @@
 import { escapeHtml } from './escape';
 import { plainCodeHtml, type HighlightResult } from './highlight';
 import { allowedDocsUrl } from './messages';
-import { FRAMEWORKS, FRAMEWORK_LABELS, FRAMEWORK_SUBTITLES, isConceptId, type ArgMapping, type Concept, type DefaultValue, type FrameworkId } from './protocol';
+import { FRAMEWORKS, FRAMEWORK_LABELS, FRAMEWORK_SUBTITLES, isConceptId, type ArgMapping, type Concept, type DefaultValue, type FoundFrom, type FrameworkId } from './protocol';
 
 export interface RenderInput {
   /** The concept to show; undefined renders the empty state. */
@@ -31,6 +31,8 @@ export interface RenderInput {
   highlighted?: HighlightResult;
   /** The empty state's explanation. */
   emptyMessage?: string;
+  /** The framework/API the concept was found through (marks that column as the user's code). */
+  from?: FoundFrom;
 }
 
 const NONCE_RE = /^[A-Za-z0-9]{16,128}$/;
@@ -80,7 +82,7 @@ export function renderPanelHtml(input: RenderInput): string {
   const csp = contentSecurityPolicy(cspSource, nonce);
   const conceptId = concept && isConceptId(concept.id) ? concept.id : '';
   const title = concept ? `Equivalents: ${concept.title}` : 'Framework equivalents';
-  const body = concept ? renderConcept(concept, input.highlighted) : renderEmpty(input.emptyMessage);
+  const body = concept ? renderConcept(concept, input.highlighted, input.from) : renderEmpty(input.emptyMessage);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -130,8 +132,8 @@ function renderEmpty(message: string | undefined): string {
 </section>`;
 }
 
-function renderConcept(concept: Concept, highlighted: HighlightResult | undefined): string {
-  const columns = FRAMEWORKS.map((fw, i) => renderColumn(concept, fw, highlighted?.blocks[i])).join('\n');
+function renderConcept(concept: Concept, highlighted: HighlightResult | undefined, from: FoundFrom | undefined): string {
+  const columns = FRAMEWORKS.map((fw, i) => renderColumn(concept, fw, highlighted?.blocks[i], from?.framework === fw ? from.api : undefined)).join('\n');
   return `<div class="fw-columns">
 ${columns}
 </div>
@@ -139,14 +141,16 @@ ${renderArgs(concept.args ?? [])}
 ${renderDifferences(concept.differences)}`;
 }
 
-function renderColumn(concept: Concept, fw: FrameworkId, codeHtml: string | undefined): string {
+function renderColumn(concept: Concept, fw: FrameworkId, codeHtml: string | undefined, currentApi: string | undefined): string {
   const form = concept.frameworks[fw];
   const label = FRAMEWORK_LABELS[fw];
   const hid = `fw-col-${fw}`;
   const parts: string[] = [];
-  parts.push(`<section class="fw-column" data-testid="column-${fw}" data-framework="${fw}" aria-labelledby="${hid}">`);
+  const current = currentApi !== undefined;
+  parts.push(`<section class="fw-column${current ? ' fw-current' : ''}" data-testid="column-${fw}" data-framework="${fw}" aria-labelledby="${hid}">`);
   parts.push(`<h2 id="${hid}">${h(label)}</h2>`);
   parts.push(`<p class="fw-subtitle">${h(FRAMEWORK_SUBTITLES[fw])}</p>`);
+  if (current) parts.push(`<p class="fw-found" data-testid="found-${fw}">Under the cursor: <code>${h(currentApi)}</code></p>`);
   if (!form.exists) {
     parts.push(`<div class="fw-nearest" data-testid="nearest-${fw}" role="note" aria-label="${h(`${label}: no direct equivalent`)}">
 <p><strong>No direct equivalent.</strong> Nearest idiom:</p>
