@@ -63,30 +63,43 @@ export const TF103: Rule = {
       return n;
     }
 
+    // Built once, on the first pipeline that lacks a prefetch: the chains that do prefetch, by root, and calls by simple name.
+    let prefetchRoots: Array<{ root: Node; at: number }> | undefined;
+    let byName: Map<string, Node[]> | undefined;
+    const index = () => {
+      if (prefetchRoots && byName) return;
+      prefetchRoots = [];
+      byName = new Map();
+      for (const c of facts.calls) {
+        const callee = c.childForFieldName('function');
+        const name = callee?.type === 'identifier' ? callee.text : callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+        if (!name) continue;
+        const list = byName.get(name) ?? [];
+        list.push(c);
+        byName.set(name, list);
+        if (name === 'prefetch' || (name === 'apply' && /prefetch/.test(c.text))) prefetchRoots.push({ root: chainOf(facts, outermost(c)).root, at: c.startIndex });
+      }
+    };
+
     /**
      * Does what this expression produces get prefetched downstream? Followed through an assignment
      * (`ds = …` then `ds.prefetch(…)` later), a `return` (then the function's callers), a few levels deep.
      */
     function prefetchedLater(expr: Node, depth = 0): boolean {
       if (depth > 3) return false;
+      index();
       let parent = expr.parent;
       while (parent?.type === 'parenthesized_expression') { expr = parent; parent = parent.parent; }
       const fn = facts.enclosingFunction(expr);
-      const returned = (f: typeof fn) => !!f?.name && facts.calls.some((c) => {
-        const callee = c.childForFieldName('function');
-        const name = callee?.type === 'identifier' ? callee.text : callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
-        if (name !== f.name) return false;
+      const returned = (f: typeof fn) => !!f?.name && (byName!.get(f.name) ?? []).some((c) => {
         const outer = outermost(c);
         return (outer.id !== c.id && chainOf(facts, outer).links.some(prefetches)) || prefetchedLater(outer, depth + 1);
       });
       if (parent?.type === 'return_statement') return returned(fn);
       if (parent?.type !== 'assignment' || parent.childForFieldName('left')?.type !== 'identifier') return false;
       const name = parent.childForFieldName('left')!.text;
-      const inScope = (n: Node) => facts.enclosingFunction(n)?.index === fn?.index;
-      if (facts.calls.some((c) => c.startIndex > expr.endIndex && inScope(c) && (() => {
-        const { links, root } = chainOf(facts, c);
-        return links.some(prefetches) && root.type === 'identifier' && root.text === name;
-      })())) return true;
+      if (prefetchRoots!.some((p) => p.at > expr.endIndex && p.root.type === 'identifier' && p.root.text === name &&
+        facts.enclosingFunction(p.root)?.index === fn?.index)) return true;
       // `return ds` later in the same function: the callers may prefetch.
       return !!fn && new RegExp(`\\breturn\\s+${name}\\s*$`, 'm').test(fn.node.text.slice(expr.endIndex - fn.node.startIndex)) && returned(fn);
     }

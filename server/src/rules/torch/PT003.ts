@@ -29,9 +29,9 @@ function evalLoop(facts: Facts, call: Node, after: number): Container | undefine
  * Wrap the loop in `with torch.inference_mode():` when that is trivially safe: the file never trains
  * (no backward / optimizer step / model.train()), so no inference tensor can reach autograd later.
  */
-function wrapFix(ctx: RuleContext, loop: Container): Fix | undefined {
-  const { facts, source } = ctx;
-  if (facts.calls.some((c) => trainingCallFramework(c, facts) || methodCall(c)?.method === 'train')) return undefined;
+function wrapFix(ctx: RuleContext, loop: Container, fileTrains: () => boolean): Fix | undefined {
+  const { source } = ctx;
+  if (fileTrains()) return undefined;
   const text = loop.node.text;
   if (/\byield\b|\bawait\b|"""|'''/.test(text)) return undefined;
   const lineStart = source.lastIndexOf('\n', loop.start - 1) + 1;
@@ -68,6 +68,21 @@ export const PT003: Rule = {
     const modelCalls: Node[] = [];
     const trains: EvalCall[] = [];
     let gradOffGlobally = false;
+    let trains_: boolean | undefined;
+    const fileTrains = () => (trains_ ??= facts.calls.some((c) => !!trainingCallFramework(c, facts) || methodCall(c)?.method === 'train'));
+    // Simple callee name → calls made under no_grad / inference_mode.
+    let noGradCallees: Set<string> | undefined;
+    const calledUnderNoGrad = (name: string) => {
+      if (!noGradCallees) {
+        noGradCallees = new Set();
+        for (const c of facts.calls) {
+          const f = c.childForFieldName('function');
+          const n = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+          if (n && facts.inNoGrad(c)) noGradCallees.add(n);
+        }
+      }
+      return noGradCallees.has(name);
+    };
     return {
       call(node) {
         const m = methodCall(node);
@@ -96,13 +111,9 @@ export const PT003: Rule = {
           if (!loop || reported.has(loop.index) || facts.inNoGrad(call) || facts.trainingLoop(call)) continue;
           if (NEEDS_GRAD.test(loop.node.text)) continue;
           // A function that is itself called under no_grad / inference_mode.
-          if (scope.kind === 'function' && scope.name && facts.calls.some((c) => {
-            const f = c.childForFieldName('function');
-            const name = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
-            return name === scope.name && facts.inNoGrad(c);
-          })) continue;
+          if (scope.kind === 'function' && scope.name && calledUnderNoGrad(scope.name)) continue;
           reported.add(loop.index);
-          const fix = wrapFix(ctx, loop);
+          const fix = wrapFix(ctx, loop, fileTrains);
           ctx.report(call, `\`${callee}\` is called in a loop after \`${callee}.eval()\` without torch.no_grad() or torch.inference_mode(): eval() only switches layers such as dropout and batch norm to inference behaviour, it does not stop autograd, so every forward pass still records the graph and keeps activations alive. Wrap the loop in \`with torch.inference_mode():\` (or torch.no_grad() if the outputs feed back into training).`, fix);
         }
       },
