@@ -63,6 +63,36 @@ function hoistFix(ctx: RuleContext, call: Node, loop: Container): Fix | undefine
   };
 }
 
+/** Does the wrapped callable change from one iteration to the next (a loop variable, or something defined in the loop)? */
+function variesPerIteration(facts: Facts, node: Node, loop: Container): boolean {
+  const inLoop = (offset: number) => offset >= loop.start && offset < loop.end;
+  const loopVars = new Set(targetNames(loop.node));
+  return readNames(node).some((name) => loopVars.has(name) || (facts.assignments.get(name) ?? []).some((a) => inLoop(a.offset)) ||
+    !!facts.functionsByName.get(name)?.some((d) => inLoop(d.start)));
+}
+
+/** Is `name` called in a loop nested inside `loop` (many calls per created Function)? */
+function calledInNestedLoop(facts: Facts, name: string, loop: Container): boolean {
+  return facts.calls.some((c) => {
+    if (c.startIndex < loop.start || c.endIndex > loop.end) return false;
+    const f = c.childForFieldName('function');
+    if (f?.type !== 'identifier' || f.text !== name) return false;
+    const inner = loopAround(facts, c);
+    return !!inner && inner.index !== loop.index;
+  });
+}
+
+/** The name the created Function is bound to: `name = tf.function(...)`, or the decorated def. */
+function boundName(node: Node): string | undefined {
+  const p = node.parent;
+  if (p?.type === 'assignment' && p.childForFieldName('right')?.id === node.id) {
+    const left = p.childForFieldName('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  }
+  const dd = p?.type === 'decorator' ? p.parent : undefined;
+  return dd?.type === 'decorated_definition' ? dd.childForFieldName('definition')?.childForFieldName('name')?.text : undefined;
+}
+
 export const TF102: Rule = {
   meta: {
     code: 'TF102',
@@ -82,15 +112,24 @@ export const TF102: Rule = {
         if (!isTfFunction(node.childForFieldName('function'))) return;
         const loop = loopAround(facts, node);
         if (!loop) return;
-        // Wrapping each of several different functions once (`for f in fns: compiled[f] = tf.function(f)`) is fine.
+        // A different function per iteration (`for f in fns: compiled[f] = tf.function(f)`, a sweep that builds
+        // `make_step(lr)` and then runs it over a dataset) is traced once per function, by design.
         const wrapped = positionalArgs(node)[0];
         if (wrapped?.type === 'identifier' && targetNames(loop.node).includes(wrapped.text)) return;
-        ctx.report(node.childForFieldName('function')!, message, node.parent?.type === 'decorator' ? undefined : hoistFix(ctx, node, loop));
+        const decorated = node.parent?.type === 'decorator' ? node.parent.parent?.childForFieldName('definition') : undefined;
+        const varies = decorated ? true : !!wrapped && variesPerIteration(facts, wrapped, loop);
+        const name = boundName(node);
+        if (varies && name && calledInNestedLoop(facts, name, loop)) return;
+        ctx.report(node.childForFieldName('function')!, message, decorated ? undefined : hoistFix(ctx, node, loop));
       },
       decorator(node) {
         const expr = node.namedChildren[0];
         if (!expr || expr.type === 'call' || !isTfFunction(expr)) return;
-        if (loopAround(facts, node)) ctx.report(expr, message);
+        const loop = loopAround(facts, node);
+        if (!loop) return;
+        const name = node.parent?.type === 'decorated_definition' ? node.parent.childForFieldName('definition')?.childForFieldName('name')?.text : undefined;
+        if (name && calledInNestedLoop(facts, name, loop)) return;
+        ctx.report(expr, message);
       },
     };
   },
