@@ -17,12 +17,15 @@ import {
   ShutdownRequest,
   ExitNotification,
   ConfigurationRequest,
+  ResponseError,
+  CancellationTokenSource,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 
-export const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
+/** The bundled server; FRAMEWISE_TEST_SERVER points the suites at another build (mutation checks). */
+export const SERVER = process.env.FRAMEWISE_TEST_SERVER ?? path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 
 export interface TestClient {
   conn: ProtocolConnection;
@@ -36,10 +39,22 @@ export interface TestClient {
   close(uri: string): void;
   stop(): Promise<void>;
   stderr: string[];
+  /** Send a request; resolves with its result or its error (never rejects), or rejects after `timeoutMs`. */
+  request<R = unknown>(method: string, params: unknown, options?: { timeoutMs?: number; cancelAfterSend?: boolean }): Promise<RequestOutcome<R>>;
+  /** The server's copy of a document (needs FRAMEWISE_TEST=1), or null when it is not open. */
+  debugText(uri: string): Promise<{ version: number; text: string; analyses: number } | null>;
+  /** Resolves when the server process exits (with its exit code or signal). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startServer(options: { settings?: Record<string, unknown>; rootUri?: string | null; env?: NodeJS.ProcessEnv } = {}): Promise<TestClient> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+export type RequestOutcome<R> = { ok: true; result: R } | { ok: false; code: number; message: string };
+
+/** Environment for a server with the test-only hooks (lsp/debug.ts) enabled. */
+export const TEST_ENV = { FRAMEWISE_TEST: '1' };
+
+export async function startServer(options: { settings?: Record<string, unknown>; rootUri?: string | null; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<TestClient> {
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   const stderr: string[] = [];
   proc.stderr!.on('data', (d) => stderr.push(String(d)));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -69,6 +84,25 @@ export async function startServer(options: { settings?: Record<string, unknown>;
     proc,
     published,
     stderr,
+    exited,
+    request<R>(method: string, params: unknown, opts: { timeoutMs?: number; cancelAfterSend?: boolean } = {}) {
+      const timeoutMs = opts.timeoutMs ?? 15_000;
+      const source = new CancellationTokenSource();
+      const sent = conn.sendRequest(method, params, source.token).then(
+        (result): RequestOutcome<R> => ({ ok: true, result: result as R }),
+        (e: unknown): RequestOutcome<R> => (e instanceof ResponseError ? { ok: false, code: e.code, message: e.message } : { ok: false, code: 0, message: String(e) }),
+      );
+      if (opts.cancelAfterSend) source.cancel();
+      return new Promise<RequestOutcome<R>>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${method} got no answer within ${timeoutMs} ms`)), timeoutMs);
+        void sent.then((r) => { clearTimeout(timer); source.dispose(); resolve(r); });
+      });
+    },
+    async debugText(uri) {
+      const r = await client.request<{ version: number; text: string; analyses: number } | null>('framewise/debugDocumentText', { uri });
+      if (!r.ok) throw new Error(`framewise/debugDocumentText failed: ${r.message} (is FRAMEWISE_TEST=1 set?)`);
+      return r.result;
+    },
     waitForDiagnostics(uri, pred = () => true, timeoutMs = 15_000) {
       const existing = published.find((p) => p.uri === uri && pred(p));
       if (existing) return Promise.resolve(existing);

@@ -1,8 +1,17 @@
 /** Entry point of the language server: `node dist/server.js --stdio` (or node-ipc from VS Code). */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection, LSPErrorCodes, ProposedFeatures, type RequestMessage } from 'vscode-languageserver/node';
 import { FramewiseServer } from './server';
 
-const connection = createConnection(ProposedFeatures.all);
+// A request cancelled while still queued (the server was busy) is answered at once, unhandled.
+const connection = createConnection(ProposedFeatures.all, {
+  connectionStrategy: {
+    cancelUndispatched: (message) => ({
+      jsonrpc: '2.0',
+      id: (message as RequestMessage).id,
+      error: { code: LSPErrorCodes.RequestCancelled, message: 'Request cancelled' },
+    }),
+  },
+});
 const server = new FramewiseServer(connection);
 void server;
 

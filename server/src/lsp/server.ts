@@ -5,6 +5,8 @@
  */
 import {
   CodeActionKind,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   type CodeAction,
   type CodeActionParams,
@@ -21,6 +23,7 @@ import { toDiagnostic, toTextEdits } from './convert';
 import { WorkspaceConfig } from './config';
 import { registerCodeActions } from './codeActions';
 import { registerTranslation } from './translateActions';
+import { registerDebug } from './debug';
 import { VERSION } from '../version';
 
 export interface DocState {
@@ -28,6 +31,8 @@ export interface DocState {
   timer?: NodeJS.Timeout;
   /** Findings of the last analysis, and the version they belong to. */
   result?: { version: number; findings: Finding[]; skipped?: SkipReason };
+  /** How long (ms) the last analysis of this document took; slow documents wait longer and go last. */
+  cost?: number;
 }
 
 export interface ServerOptions { debounceMs?: number }
@@ -48,6 +53,7 @@ export class FramewiseServer {
     this.register();
     registerCodeActions(this);
     registerTranslation(this);
+    registerDebug(this);
   }
 
   private register(): void {
@@ -88,7 +94,7 @@ export class FramewiseServer {
       this.workspaceConfig.documentClosed(td.uri);
       void c.sendDiagnostics({ uri: td.uri, diagnostics: [] });
     }));
-    c.onCodeAction((params) => this.guard(() => this.codeActions(params)) ?? []);
+    c.onCodeAction((params, token) => (token.isCancellationRequested ? cancelled() : this.guard(() => this.codeActions(params)) ?? []));
   }
 
   /** Run a handler; a bug in one request must not take the server down. */
@@ -125,14 +131,52 @@ export class FramewiseServer {
     this.workspaceConfig.reconfigure();
   }
 
+  /**
+   * Analyse `uri` after `delay` ms (restarted by every edit: a burst of changes is analysed once).
+   * The server is single-threaded and an analysis cannot be interrupted, so a slow document is kept
+   * from starving the others: it waits at least as long as its last analysis took (typing in it
+   * leaves the server free at least half the time, and other documents edited meanwhile go first),
+   * and due documents are analysed one per event-loop turn, cheapest first, with edits and requests
+   * handled in between. Parse, query and rule time budgets bound any single analysis.
+   */
   schedule(uri: string, delay: number): void {
     const state = this.docs.get(uri);
     if (!state) return;
     if (state.timer) clearTimeout(state.timer);
+    const wait = Math.max(delay, Math.min(state.cost ?? 0, MAX_SLOW_DELAY_MS));
     state.timer = setTimeout(() => {
       state.timer = undefined;
-      void this.ready.then(() => this.guard(() => this.analyzeAndPublish(uri)));
-    }, delay);
+      this.enqueue(uri);
+    }, wait);
+  }
+
+  private readonly due = new Set<string>();
+  private pumping = false;
+
+  private enqueue(uri: string): void {
+    this.due.add(uri);
+    if (this.pumping) return;
+    this.pumping = true;
+    void this.ready.then(() => setImmediate(() => this.pump()));
+  }
+
+  /** Analyse and publish one due document (the cheapest), then yield to the event loop. */
+  private pump(): void {
+    let next: string | undefined;
+    let best = Infinity;
+    for (const uri of this.due) {
+      const state = this.docs.get(uri);
+      // Closed, or edited again: its own timer will bring it back.
+      if (!state || state.timer) { this.due.delete(uri); continue; }
+      if ((state.cost ?? 0) < best) { best = state.cost ?? 0; next = uri; }
+    }
+    if (next !== undefined) {
+      this.due.delete(next);
+      const uri = next;
+      this.guard(() => this.analyzeAndPublish(uri));
+    }
+    if (this.due.size) setImmediate(() => this.pump());
+    else this.pumping = false;
   }
 
   /** Analyse the current version (if not already done) and return its findings. */
@@ -155,7 +199,10 @@ export class FramewiseServer {
     const state = this.docs.get(uri);
     if (!state) return;
     const version = state.doc.version;
+    const fresh = state.result?.version !== version;
+    const started = Date.now();
     const findings = this.analyze(state);
+    if (fresh) state.cost = Date.now() - started;
     // Never publish for a version that is no longer current (a change arrived meanwhile).
     if (this.docs.get(uri) !== state || state.doc.version !== version) return;
     const diagnostics: Diagnostic[] = findings.map(toDiagnostic);
@@ -186,6 +233,14 @@ export class FramewiseServer {
     for (const p of this.codeActionProviders) actions.push(...p(state, params));
     return actions;
   }
+}
+
+/** Longest extra wait (ms) given to a document whose analysis is slow. */
+const MAX_SLOW_DELAY_MS = 5000;
+
+/** The answer to a request the client cancelled before it was handled. */
+export function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled');
 }
 
 export function sameRange(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {

@@ -114,7 +114,11 @@ export class PythonDocument {
         const startPosition = pointAt(this._starts, startIndex);
         const oldEndPosition = pointAt(this._starts, oldEndIndex);
         const newEndPosition = pointAt(newStarts, newEndIndex);
-        this._tree.edit(new Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition }));
+        try {
+          this._tree.edit(new Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition }));
+        } catch {
+          this.dropTree(); // the text stays right; the next parse starts afresh
+        }
       }
       this._text = newText;
       this._starts = newStarts;

@@ -1,0 +1,48 @@
+/**
+ * Test-only hooks, registered only when the server runs with FRAMEWISE_TEST=1 (the test suites set
+ * it; VS Code never does). Nothing here exists in a normal session.
+ *
+ * - `framewise/debugDocumentText` ({ uri } → { version, text, analyses } or null): the server's copy
+ *   of an open document, so tests can check that incremental edits kept it equal to the client's,
+ *   and how many times it was analysed (a burst of edits must be analysed far fewer times).
+ * - FRAMEWISE_TEST_SLOW_RULE_MS=N: analysing a document whose text contains
+ *   `FRAMEWISE_TEST_SLOW_MARKER` blocks for N ms, as a pathologically slow rule would.
+ */
+import type { DocState, FramewiseServer } from './server';
+
+export const DEBUG_DOCUMENT_TEXT_REQUEST = 'framewise/debugDocumentText';
+export const SLOW_MARKER = 'FRAMEWISE_TEST_SLOW_MARKER';
+
+export interface DebugDocumentTextResult {
+  version: number;
+  text: string;
+  /** Analyses run for this URI since the server started. */
+  analyses: number;
+}
+
+export function registerDebug(server: FramewiseServer, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.FRAMEWISE_TEST !== '1') return;
+  const analyses = new Map<string, number>();
+  const slowMs = Number(env.FRAMEWISE_TEST_SLOW_RULE_MS ?? 0);
+
+  const analyze = server.analyze.bind(server);
+  server.analyze = (state: DocState) => {
+    if (state.result?.version !== state.doc.version) {
+      analyses.set(state.doc.uri, (analyses.get(state.doc.uri) ?? 0) + 1);
+      if (slowMs > 0 && state.doc.text.includes(SLOW_MARKER)) sleep(slowMs);
+    }
+    return analyze(state);
+  };
+
+  server.connection.onRequest(DEBUG_DOCUMENT_TEXT_REQUEST, (params: { uri?: unknown }): DebugDocumentTextResult | null => {
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    const state = server.docs.get(uri);
+    if (!state) return null;
+    return { version: state.doc.version, text: state.doc.text, analyses: analyses.get(uri) ?? 0 };
+  });
+}
+
+/** Block the thread, as a synchronous rule does. */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
