@@ -36,6 +36,9 @@ export declare function ensureE2eDeps(
   opts?: EnsureOptions,
 ): Promise<{ skipped: boolean; seconds: number; npmCiSeconds?: number }>;
 
+/** Kill code-server instances and Chromium left by the test run tagged FRAMEWISE_E2E_RUN=runId. */
+export declare function sweepRun(runId: string): number[];
+
 export declare function freePort(host?: string): Promise<number>;
 
 export interface StartOptions {

@@ -252,8 +252,8 @@ function isAlive(pid) {
 }
 
 /** PIDs of processes whose environment carries FRAMEWISE_E2E_INSTANCE=id (Linux /proc). */
-function pidsWithMarker(id) {
-  const needle = Buffer.from(`FRAMEWISE_E2E_INSTANCE=${id}\0`);
+function pidsWithMarker(id, name = 'FRAMEWISE_E2E_INSTANCE') {
+  const needle = Buffer.from(`${name}=${id}\0`);
   const found = [];
   let entries = [];
   try {
@@ -270,6 +270,33 @@ function pidsWithMarker(id) {
     }
   }
   return found;
+}
+
+/**
+ * Kill what a test run left behind when a worker died without cleaning up:
+ * processes carrying FRAMEWISE_E2E_RUN=runId in their environment that are
+ * code-server instances (FRAMEWISE_E2E_INSTANCE) or Chromium. Returns the
+ * PIDs killed.
+ */
+export function sweepRun(runId) {
+  const killed = [];
+  for (const pid of pidsWithMarker(runId, 'FRAMEWISE_E2E_RUN')) {
+    let environ = '';
+    let exe = '';
+    try {
+      environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
+      exe = fs.readlinkSync(`/proc/${pid}/exe`);
+    } catch {
+      continue;
+    }
+    if (environ.includes('FRAMEWISE_E2E_INSTANCE=') || /chrom(e|ium)/.test(path.basename(exe))) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        killed.push(pid);
+      } catch {}
+    }
+  }
+  return killed;
 }
 
 // ---------------------------------------------------------------------------

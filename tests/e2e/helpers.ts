@@ -42,6 +42,8 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   '--disable-default-apps',
   '--disable-extensions',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
   '--no-first-run',
   '--no-default-browser-check',
   '--password-store=basic',
