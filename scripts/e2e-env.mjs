@@ -656,8 +656,8 @@ export async function startCodeServer(opts = {}) {
       const text = readLog();
       lastError = new Error(
         exited
-          ? `e2e: code-server exited during start-up (${exited.error?.message ?? exited.signal ?? `code ${exited.code}`})\n--- ${logFile} ---\n${tail(text)}`
-          : `e2e: code-server did not answer ${url}/healthz within ${startTimeoutMs / 1000} s\n--- ${logFile} ---\n${tail(text)}`,
+          ? `e2e: code-server exited during start-up (${exited.error?.message ?? exited.signal ?? `code ${exited.code}`})\n--- code-server output ---\n${tail(text)}`
+          : `e2e: code-server did not answer ${url}/healthz within ${startTimeoutMs / 1000} s\n--- code-server output ---\n${tail(text)}`,
       );
       if (exited && /EADDRINUSE/.test(text) && !wantedPort) continue; // lost a port race: try another
       break;
