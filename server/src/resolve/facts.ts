@@ -180,7 +180,7 @@ export class Facts {
     if (fn.type !== 'identifier') return undefined;
     const a = this.assignmentBefore(fn.text, call);
     if (a) return !a.via && a.value.type === 'call' ? this.compileWrapperKind(a.value) : undefined;
-    for (const d of this.functionsByName.get(fn.text) ?? []) {
+    for (const d of this.visibleDefs(fn.text, call)) {
       for (const w of d.tracedBy ?? []) if (COMPILE_WRAPPERS[w]) return COMPILE_WRAPPERS[w];
     }
     return undefined;
@@ -251,6 +251,29 @@ export class Facts {
   /** Every write (plain or augmented) to `name` inside the function/lambda container `fn`. */
   writesIn(name: string, fn: Container): Assignment[] {
     return (this.assignments.get(name) ?? []).filter((a) => a.scope === fn.index);
+  }
+
+  /**
+   * The defs a bare `name` at `at` refers to: the one in the innermost enclosing scope that defines it
+   * (the latest before `at`, else the first after), so that several `def f` in one file (test files,
+   * notebooks) are told apart. Methods are not visible by bare name. Falls back to every def of the name.
+   */
+  visibleDefs(name: string, at: Node): Container[] {
+    const defs = this.functionsByName.get(name) ?? [];
+    if (defs.length <= 1) return defs;
+    const owner = (d: Container) => {
+      let i = d.parent;
+      while (i > 0 && !['function', 'lambda', 'class'].includes(this.containers[i].kind)) i = this.containers[i].parent;
+      return i;
+    };
+    for (const scope of this.ancestors(at)) {
+      if (scope.kind !== 'function' && scope.kind !== 'lambda' && scope.kind !== 'module') continue;
+      const here = defs.filter((d) => owner(d) === scope.index);
+      if (here.length === 0) continue;
+      const before = here.filter((d) => d.start < at.startIndex);
+      return [before.length ? before[before.length - 1] : here[0]];
+    }
+    return defs;
   }
 
   /** Latest assignment to `name` visible at `node` (same function scope, else module scope). */
@@ -442,7 +465,15 @@ export class Facts {
           fn.traced = w.kind;
           fn.tracedDirect = true;
           (fn.tracedBy ??= new Set()).add(q);
-          if (q === 'jax.jit' || q === 'jax.pmap') fn.staticParams = staticParams(call, fn.params ?? []);
+          // `partial(f, a, k=v)`: the bound arguments are concrete Python values inside the trace, and
+          // static_argnums count from the first unbound parameter.
+          const bound = partialBound(arg, this);
+          const params = fn.params ?? [];
+          if (q === 'jax.jit' || q === 'jax.pmap') fn.staticParams = staticParams(call, params.slice(bound.positional));
+          if (bound.positional > 0 || bound.keywords.length > 0) {
+            const s = (fn.staticParams ??= new Set());
+            for (const name of [...params.slice(0, bound.positional), ...bound.keywords]) s.add(name);
+          }
         }
       }
     }
@@ -469,8 +500,8 @@ export class Facts {
       return c ? [c] : [];
     }
     if (arg.type === 'identifier') {
-      const defs = this.functionsByName.get(arg.text);
-      if (defs) return defs;
+      const defs = this.visibleDefs(arg.text, arg);
+      if (defs.length) return defs;
       // torch.compile(model) where model = SomeModule(...) defined in this file: its forward is traced.
       const a = this.assignmentBefore(arg.text, arg);
       const callee = a?.value.type === 'call' ? a.value.childForFieldName('function') : null;
@@ -574,6 +605,17 @@ function patternNames(target: Node): Node[] {
     }
   }
   return out;
+}
+
+/** Arguments bound by `functools.partial(f, …)` (directly, or inside one wrapper such as `jax.vmap(partial(f, …))`). */
+function partialBound(arg: Node, facts: Facts): { positional: number; keywords: string[] } {
+  let node: Node | undefined = arg;
+  const q = node.type === 'call' ? facts.callee(node) ?? '' : '';
+  if (node.type === 'call' && TRACE_WRAPPERS[q]) node = positionalArgs(node)[TRACE_WRAPPERS[q].args[0]];
+  if (node?.type !== 'call' || !PARTIALS.has(facts.callee(node) ?? '')) return { positional: 0, keywords: [] };
+  const keywords = (node.childForFieldName('arguments')?.namedChildren ?? [])
+    .filter((a) => a?.type === 'keyword_argument').map((a) => a!.childForFieldName('name')?.text ?? '');
+  return { positional: Math.max(0, positionalArgs(node).length - 1), keywords };
 }
 
 function containerKind(type: string): Container['kind'] | undefined {

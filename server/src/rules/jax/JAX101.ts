@@ -118,10 +118,20 @@ export const JAX101: Rule = {
     const callMessage = (what: string, fn: string) => `\`jax.jit\` is applied to ${what} and called on every call of \`${fn}\`: a new function object each time, so JAX traces and compiles it on every call. ` +
       'Create the jitted function once (at module level, or in `__init__`) and pass the values that change as arguments.';
 
-    /** The enclosing plain function (not traced, not a setup method) when `node` runs on every call of it. */
+    /**
+     * The enclosing function when `node` runs on every call of it: a module-level function or a method,
+     * not traced, not one that runs once (setup, main, tests). Helpers nested in other functions are
+     * left out: how often they run is anyone's guess.
+     */
     const perCallFunction = (node: Node) => {
       const fn = facts.enclosingFunction(node);
       if (!fn || fn.kind !== 'function' || fn.traced || RUN_ONCE.test(fn.name ?? '')) return undefined;
+      const outer = facts.containers[fn.parent];
+      const owner = outer.kind === 'class' ? facts.containers[outer.parent] : outer;
+      for (let c = owner; c; c = facts.containers[c.parent]) {
+        if (c.kind === 'function' || c.kind === 'lambda') return undefined;
+        if (c.kind === 'module') break;
+      }
       return fn;
     };
 

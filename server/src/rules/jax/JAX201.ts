@@ -15,14 +15,19 @@ const JAX_ARRAY_MODULES = ['jax.numpy.', 'jax.random.', 'jax.lax.', 'jax.nn.'];
 
 /**
  * Does the module turn 64-bit mode on: `jax.config.update("jax_enable_x64", <not False>)`,
- * `jax.enable_x64()` / `jax.experimental.enable_x64()`, or the JAX_ENABLE_X64 environment variable?
+ * `jax.enable_x64()` / `jax.experimental.enable_x64()`, a `jax_enable_x64=` keyword (test config
+ * helpers), or the JAX_ENABLE_X64 environment variable?
  */
 function enablesX64(facts: Facts): boolean {
   for (const call of facts.calls) {
     const q = facts.callee(call) ?? '';
-    if (q === 'jax.enable_x64' || q === 'jax.experimental.enable_x64') {
+    if (q === 'jax.enable_x64' || q === 'jax.experimental.enable_x64' || q.endsWith('config.enable_x64')) {
       const arg = positionalArgs(call)[0];
       if (arg?.type !== 'false') return true;
+    }
+    // Test and flag helpers: `jtu.with_config(jax_enable_x64=True)`, `flagsaver(jax_enable_x64=True)`.
+    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'jax_enable_x64' && a.childForFieldName('value')?.type !== 'false') return true;
     }
     if (q.endsWith('config.update') || q === 'jax.config.update') {
       const [name, value] = positionalArgs(call);

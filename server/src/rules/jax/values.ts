@@ -85,7 +85,7 @@ function tracesParams(fn: Container, o: TracedOptions): boolean {
 /**
  * A parameter with a default value that no call in this file passes: transformations trace only the
  * arguments actually passed, so inside the function it is the plain Python default (static).
- * Call sites: `f(…)`, `g(…)` where `g = jax.jit(f, …)`, and `jax.jit(f)(…)`.
+ * Call sites: `f(…)` when `f` is decorated, `g(…)` where `g = jax.jit(f, …)`, and `jax.jit(f)(…)`.
  */
 export function defaultNeverPassed(fn: Container, name: string, facts: Facts): boolean {
   const params = fn.node.childForFieldName('parameters');
@@ -106,12 +106,14 @@ export function defaultNeverPassed(fn: Container, name: string, facts: Facts): b
   }
   if (index < 0) return false;
   const refersToFn = (n: Node | null | undefined) => n?.type === 'identifier' && n.text === fn.name;
+  // Direct calls `f(…)` go through the transformation only when `f` is decorated with it.
+  const decorated = fn.node.parent?.type === 'decorated_definition';
   const isCallSite = (call: Node) => {
     const f = call.childForFieldName('function');
     if (!f) return false;
     if (f.type === 'call') return refersToFn(f.childForFieldName('arguments')?.namedChildren[0]);
     if (f.type !== 'identifier') return false;
-    if (f.text === fn.name) return true;
+    if (f.text === fn.name) return decorated;
     const b = facts.assignmentBefore(f.text, call);
     return b?.value.type === 'call' && refersToFn(b.value.childForFieldName('arguments')?.namedChildren[0]);
   };
