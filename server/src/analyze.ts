@@ -33,6 +33,14 @@ export interface AnalysisResult {
 
 /** Longest the node query may run (ms); pathological error trees can make it superlinear. */
 export const QUERY_BUDGET_MS = 3000;
+/** Longest the rules may run over one document (ms) before analysis gives up with a notice. */
+export const RULES_BUDGET_MS = 5000;
+
+/** CPU time used by this process (ms). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 export function enabledRules(settings: Settings, rules: Rule[] = ALL_RULES): Rule[] {
   return rules.filter((r) => isRuleEnabled(r.meta.code, r.meta.enabledByDefault !== false, settings));
@@ -85,11 +93,20 @@ export function analyzeTree(tree: Tree, source: string, settings: Settings = {},
       byType.set(k, list);
     }
   }
+  // The rules get a time budget too: on pathological input (50,000-long attribute chains) a rule
+  // that is fine on real code can go quadratic, and the single-threaded server must not stall.
+  // Counted in CPU time (checked once the wall clock says it may be over), so that a busy machine
+  // does not turn a file that is merely large into a skipped one.
+  const rulesStart = Date.now();
+  const cpuStart = cpuMs();
   for (const { node, name } of captures) {
     const handlers = byType.get(name);
     if (!handlers) continue;
     for (const h of handlers) {
       try { h(node); } catch (e) { /* a rule bug must never stop analysis */ reportInternal(e); }
+    }
+    if (Date.now() - rulesStart > RULES_BUDGET_MS && cpuMs() - cpuStart > RULES_BUDGET_MS) {
+      return { findings: [], facts, skipped: { kind: 'parse-failed', message: `Framewise skipped this file: analysing it took longer than ${RULES_BUDGET_MS / 1000} s (extremely long expressions or deeply nested code?).` } };
     }
   }
   for (const { visitor } of visitors) {
