@@ -63,6 +63,7 @@ export const TF103: Rule = {
       return n;
     }
 
+    const seen = new Set<number>();
     // Built once, on the first pipeline that lacks a prefetch: the chains that do prefetch, by root, and calls by simple name.
     let prefetchRoots: Array<{ root: Node; at: number }> | undefined;
     let byName: Map<string, Node[]> | undefined;
@@ -106,10 +107,11 @@ export const TF103: Rule = {
 
     return {
       call(node) {
-        // Only the outermost call of a chain.
-        const p = node.parent;
-        if (p?.type === 'attribute' && p.childForFieldName('object')?.id === node.id && p.parent?.type === 'call') return;
+        // Only the outermost call of a chain: captures come outer-first, so inner links were seen with it.
+        if (seen.has(node.id)) return;
+        if (node.childForFieldName('function')?.type !== 'attribute') return;
         const chain = chainOf(facts, node);
+        for (const l of chain.links) seen.add(l.call.id);
         if (chain.links.length === 0 || !chain.links.every((l) => TRANSFORMS.has(l.method))) return;
         if (!isDataset(facts, chain)) return;
         for (const l of chain.links) {

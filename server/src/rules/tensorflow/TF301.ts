@@ -8,6 +8,8 @@ const TF1_ONLY = [
   'train.GradientDescentOptimizer',
 ];
 const REMOVED = new Set([...TF1_ONLY.map((n) => `tensorflow.${n}`), 'tensorflow.contrib']);
+/** The last names of those APIs: the cheap first filter. */
+const TF1_LAST = new Set([...TF1_ONLY.map((n) => n.split('.').pop()!), 'contrib']);
 const COMPAT_V1 = 'tensorflow.compat.v1';
 
 function rootIdentifier(node: Node): Node | undefined {
@@ -32,22 +34,31 @@ export const TF301: Rule = {
     const isCompat = (q: string) => q === COMPAT_V1 || q.startsWith(COMPAT_V1 + '.');
     return {
       attribute(node) {
-        // Only the outermost attribute of a chain (`tf.compat.v1.placeholder`, not `tf.compat`).
-        const p = node.parent;
-        if (p?.type === 'attribute' && p.childForFieldName('object')?.id === node.id) return;
+        // Cheap filter on the last name first: no parent walks or name resolution on other attributes.
+        const last = node.childForFieldName('attribute')?.text ?? '';
+        if (last === 'v1') {
+          const q = facts.qualifiedName(node);
+          const root = rootIdentifier(node);
+          if (q !== COMPAT_V1 || !root || isCompat(facts.imports.resolveName(root.text) ?? '')) return;
+          // Report `tf.compat.v1.<api>` (up to two names past v1), not just the module.
+          let target = node;
+          for (let i = 0; i < 2; i++) {
+            const p = target.parent;
+            if (p?.type !== 'attribute' || p.childForFieldName('object')?.id !== target.id) break;
+            target = p;
+          }
+          ctx.report(target, `${target.text} is TensorFlow 1 API kept only for migration: tf.compat.v1 graph-mode code (sessions, placeholders, initializers) does not work with eager execution or tf.function. ${advice}`);
+          return;
+        }
+        if (!TF1_LAST.has(last)) return;
         const q = facts.qualifiedName(node);
         if (!q) return;
         const root = rootIdentifier(node);
-        const viaAlias = !!root && isCompat(facts.imports.resolveName(root.text) ?? '');
-        if (viaAlias) {
+        if (root && isCompat(facts.imports.resolveName(root.text) ?? '')) {
           // `import tensorflow.compat.v1 as tf`: the import is reported once; uses only for TF1-only APIs.
           const rest = q.slice(COMPAT_V1.length + 1);
-          if (TF1_ONLY.some((n) => rest === n)) ctx.report(node, `${node.text} (tf.compat.v1.${rest}) is a TensorFlow 1 graph-mode API that does not work with eager execution or tf.function. ${advice}`);
-          return;
-        }
-        if (isCompat(q)) {
-          ctx.report(node, `${node.text} is TensorFlow 1 API kept only for migration: tf.compat.v1 graph-mode code (sessions, placeholders, initializers) does not work with eager execution or tf.function. ${advice}`);
-        } else if (REMOVED.has(q) || [...REMOVED].some((r) => q.startsWith(r + '.'))) {
+          if (TF1_ONLY.includes(rest)) ctx.report(node, `${node.text} (tf.compat.v1.${rest}) is a TensorFlow 1 graph-mode API that does not work with eager execution or tf.function. ${advice}`);
+        } else if (REMOVED.has(q)) {
           ctx.report(node, `${node.text} is TensorFlow 1 API: it no longer exists in TensorFlow 2 (AttributeError) and survives only as tf.compat.v1, which does not work with eager execution or tf.function. ${advice}`);
         }
       },

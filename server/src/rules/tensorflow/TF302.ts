@@ -22,7 +22,7 @@ export const TF302: Rule = {
     const isKerasImport = (name: string) => name === TF_KERAS || name.startsWith(TF_KERAS + '.');
     return {
       attribute(node) {
-        if (facts.qualifiedName(node) !== TF_KERAS || !isMixed()) return;
+        if (node.childForFieldName('attribute')?.text !== 'keras' || facts.qualifiedName(node) !== TF_KERAS || !isMixed()) return;
         const base = node.childForFieldName('object');
         if (base?.type !== 'identifier' || facts.imports.resolveName(base.text) !== 'tensorflow') return;
         const keras = ctx.nameFor('keras');
