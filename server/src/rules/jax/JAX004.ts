@@ -26,9 +26,12 @@ function inTestedContext(node: Node): boolean {
   if (!p) return false;
   switch (p.type) {
     case 'parenthesized_expression':
+      return inTestedContext(p);
     case 'not_operator':
-    case 'boolean_operator':
       return true;
+    case 'boolean_operator':
+      // The left operand is always tested (by the parent's check); the right one only when the parent is.
+      return p.childForFieldName('left')?.id === node.id || inTestedContext(p);
     case 'if_statement':
     case 'elif_clause':
     case 'while_statement':
