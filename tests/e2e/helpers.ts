@@ -209,28 +209,42 @@ export class Workbench {
     }
   }
 
-  /** Pick the quick-input row whose label matches (exact string, or RegExp), and wait for the widget to close. */
-  private async pickQuickInputRow(label: string | RegExp, what: string): Promise<void> {
+  /**
+   * Snapshot of the quick-input rows (label, description, full text), read in
+   * one go: per-row locators would auto-wait on rows lacking a description.
+   */
+  private quickInputRows(): Promise<{ name: string; desc: string; text: string }[]> {
+    return this.quickInput.locator('.quick-input-list .monaco-list-row').evaluateAll((rows) =>
+      rows.map((r) => ({
+        name: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+        desc: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+        text: (r as HTMLElement).innerText.trim(),
+      })),
+    );
+  }
+
+  /**
+   * Wait for a quick-input row that `accept` picks, click it, and wait for the
+   * widget to close. Results arrive asynchronously; re-reads on DOM changes.
+   */
+  private async pickQuickInputRowWhere(
+    accept: (row: { name: string; desc: string; text: string }) => boolean,
+    what: string,
+  ): Promise<void> {
     const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
-    const labelOf = (row: Locator) => row.locator('.label-name, .monaco-icon-label .label-name').first();
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
-      const n = await rows.count();
-      for (let i = 0; i < n; i++) {
-        const row = rows.nth(i);
-        const text = ((await labelOf(row).textContent({ timeout: 1000 }).catch(() => null)) ?? (await row.innerText())).trim();
-        if (matches(text, label)) {
-          await row.click();
-          await this.quickInput.waitFor({ state: 'hidden' });
-          return;
-        }
+      const snapshot = await this.quickInputRows();
+      const i = snapshot.findIndex(accept);
+      if (i >= 0) {
+        await rows.nth(i).click();
+        await this.quickInput.waitFor({ state: 'hidden' });
+        return;
       }
       if (Date.now() > deadline) {
-        const seen = await rows.allInnerTexts();
         await this.closeQuickInput();
-        throw new Error(`e2e: ${what}: no entry ${String(label)} (saw: ${JSON.stringify(seen.slice(0, 10))})`);
+        throw new Error(`e2e: ${what} (saw: ${JSON.stringify(snapshot.slice(0, 10).map((r) => r.text))})`);
       }
-      // Results come in asynchronously: wait for the list to change.
       await this.domChange('.quick-input-widget');
     }
   }
@@ -241,32 +255,14 @@ export class Workbench {
   async openFile(relPath: string): Promise<void> {
     const input = await this.openQuickInput('Control+P');
     await input.fill(relPath);
-    const base = path.posix.basename(relPath.replace(/\\/g, '/'));
-    const dir = path.posix.dirname(relPath.replace(/\\/g, '/'));
-    const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
-    // The row whose label is the file name and (when given) whose description is its folder.
-    const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
-      const n = await rows.count();
-      let picked = false;
-      for (let i = 0; i < n && !picked; i++) {
-        const row = rows.nth(i);
-        const name = (await row.locator('.label-name').first().textContent().catch(() => ''))?.trim();
-        const desc = (await row.locator('.label-description').first().textContent().catch(() => ''))?.trim() ?? '';
-        if (name === base && (dir === '.' || desc === dir || desc.endsWith(`/${dir}`) || desc.endsWith(dir))) {
-          await row.click();
-          picked = true;
-        }
-      }
-      if (picked) break;
-      if (Date.now() > deadline) {
-        const seen = await rows.allInnerTexts();
-        await this.closeQuickInput();
-        throw new Error(`e2e: Quick Open found no ${relPath} (saw: ${JSON.stringify(seen.slice(0, 10))})`);
-      }
-      await this.domChange('.quick-input-widget');
-    }
-    await this.quickInput.waitFor({ state: 'hidden' });
+    const rel = relPath.replace(/\\/g, '/');
+    const base = path.posix.basename(rel);
+    const dir = path.posix.dirname(rel);
+    // The row labelled with the file name whose description (its folder) matches.
+    await this.pickQuickInputRowWhere(
+      (r) => r.name === base && (dir === '.' || r.desc === dir || r.desc.endsWith(`/${dir}`) || r.desc.endsWith(`\\${dir}`)),
+      `Quick Open found no ${relPath}`,
+    );
     await this.activeEditorFor(base).waitFor();
   }
 
@@ -572,7 +568,8 @@ export class Workbench {
     const input = await this.openQuickInput('F1');
     const query = typeof title === 'string' ? title : title.source.replace(/^\^|\$$/g, '').replace(/\\/g, '');
     await input.fill(`>${query}`);
-    await this.pickQuickInputRow(typeof title === 'string' ? new RegExp(`^${escapeRegExp(title)}$`) : title, `command palette "${query}"`);
+    const want = typeof title === 'string' ? new RegExp(`^${escapeRegExp(title)}$`) : title;
+    await this.pickQuickInputRowWhere((r) => want.test(r.name || r.text), `command palette has no command ${String(title)}`);
   }
 
   /** Texts of the notification toasts currently shown. */
