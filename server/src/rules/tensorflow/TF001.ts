@@ -1,5 +1,6 @@
 import type { Rule, Fix } from '../types';
 import { sideEffectVisitor, printArgs } from '../shared/sideEffects';
+import { appendArgument } from '../torch/args';
 
 export const TF001: Rule = {
   meta: {
@@ -18,23 +19,16 @@ export const TF001: Rule = {
       printAdvice: 'Use tf.print to print on every call.',
       printFix(ctx, call): Fix | undefined {
         // tf.print accepts the same positional inputs and the `sep` / `end` keywords; it has no `file` / `flush`.
-        const args = printArgs(call, ['sep', 'end']);
-        if (!args) return undefined;
+        if (!printArgs(call, ['sep', 'end'])) return undefined;
         const name = ctx.nameFor('tensorflow.print', { module: 'tensorflow', alias: 'tf' });
         // tf.print writes to stderr by default; print wrote to stdout.
         const stdout = ctx.nameFor('sys.stdout', { module: 'sys' });
         const fn = call.childForFieldName('function')!;
-        const list = call.childForFieldName('arguments')!;
-        const close = { line: list.endPosition.row, character: list.endPosition.column - 1 };
-        const trailingComma = /,\s*$/.test(list.text.slice(0, -1));
-        const sep = args.length === 0 || trailingComma ? '' : ', ';
+        const stream = appendArgument(ctx, call, `output_stream=${stdout.text}`);
+        if (!stream) return undefined;
         return {
           title: 'Replace print with tf.print',
-          edits: [
-            { range: ctx.range(fn), newText: name.text },
-            { range: { start: close, end: close }, newText: `${sep}output_stream=${stdout.text}` },
-            ...name.edits, ...stdout.edits,
-          ],
+          edits: [{ range: ctx.range(fn), newText: name.text }, stream, ...name.edits, ...stdout.edits],
         };
       },
     });
