@@ -10,8 +10,8 @@
  * suppression comment that would not parse as a comment at the end of the line. Results are cached
  * per document version, so the lightbulb asking again on every cursor move costs nothing.
  *
- * Rule fixes carry no safety flag: a rule offers a fix only where its doc's "Fix safety" section calls
- * it safe, so "all safe fixes" is every fix.
+ * A fix marked `suggestion` (it changes behaviour in some programs, per its doc's "Fix safety") is
+ * offered on its own diagnostic only, never in "fix all" or `source.fixAll`.
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 import { Edit, Query, type Node, type Parser, type Point, type Tree } from 'web-tree-sitter';
@@ -44,7 +44,7 @@ export function codeActionsFor(server: FramewiseServer, state: DocState, params:
       // Only diagnostics of the current version: a stale one matches no current finding.
       const f = findings.find((x) => x.code === d.code && sameRange(x.range, d.range));
       if (!f) continue;
-      const sameCode = findings.filter((x) => x.code === f.code && x.fix);
+      const sameCode = findings.filter((x) => x.code === f.code && x.fix && !x.fix.suggestion);
       if (!doneCodes.has(f.code) && sameCode.length > 1) {
         const edits = cached(state, findings, `code:${f.code}`, () => combineFixes(doc, sameCode));
         if (edits) actions.push({ title: `Fix all ${f.code} problems in this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: versioned(edits) });
@@ -68,7 +68,7 @@ export function codeActionsFor(server: FramewiseServer, state: DocState, params:
   }
 
   if (wants(FIX_ALL_KIND)) {
-    const fixable = findings.filter((f) => f.fix);
+    const fixable = findings.filter((f) => f.fix && !f.fix.suggestion);
     const edits = fixable.length ? cached(state, findings, 'all', () => combineFixes(doc, fixable)) : undefined;
     if (edits && edits.length) {
       actions.push({ title: 'Fix all auto-fixable Framewise problems', kind: FIX_ALL_KIND, diagnostics: diagnosticsOf(params.context.diagnostics), edit: versioned(edits) });

@@ -226,7 +226,7 @@ export class FramewiseServer {
         title: f.fix.title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [d],
-        isPreferred: true,
+        isPreferred: !f.fix.suggestion,
         edit: { documentChanges: [{ textDocument: { uri, version }, edits: toTextEdits(f) }] },
       });
     }

@@ -22,7 +22,15 @@ export interface RuleMeta {
 }
 
 export interface TextEdit { range: Range; newText: string }
-export interface Fix { title: string; edits: TextEdit[] }
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /**
+   * The fix changes behaviour in some programs (its doc's "Fix safety" says when): it is offered on
+   * its own diagnostic but never applied by "fix all" or `source.fixAll`.
+   */
+  suggestion?: boolean;
+}
 
 export interface Finding {
   code: string;

@@ -38,7 +38,7 @@ export const JAX301: Rule = {
           ctx.report(fn, message);
           return;
         }
-        ctx.report(fn, message, { title: `Use ${name.text} (typed key)`, edits: [{ range: ctx.range(fn), newText: name.text }, ...name.edits] });
+        ctx.report(fn, message, { title: `Use ${name.text} (typed key)`, suggestion: true, edits: [{ range: ctx.range(fn), newText: name.text }, ...name.edits] });
       },
     };
   },

@@ -127,7 +127,7 @@ export const TF101: Rule = {
           if (counters.size > 0 && varyingNumber(value, counters)) {
             const constant = ctx.nameFor('tensorflow.constant', { module: 'tensorflow', alias: 'tf' });
             ctx.report(value, `\`${fnText}\` is a tf.function called in a loop with the Python number \`${value.text}\`: Python values are part of the trace key, so every new value traces and builds a new graph. Pass a tensor instead, e.g. ${constant.text}(${value.text}).`,
-              { title: `Wrap in ${constant.text}(...)`, edits: [{ range: ctx.range(value), newText: `${constant.text}(${value.text})` }, ...constant.edits] });
+              { title: `Wrap in ${constant.text}(...)`, suggestion: true, edits: [{ range: ctx.range(value), newText: `${constant.text}(${value.text})` }, ...constant.edits] });
             return;
           }
           const relaxed = wrapper.type === 'call' && (keywordArg(wrapper, 'reduce_retracing')?.type === 'true' || keywordArg(wrapper, 'experimental_relax_shapes')?.type === 'true');

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { Rule, TextEdit } from '../types';
+import type { Fix, Rule, TextEdit } from '../types';
 import { argumentNodes, methodCall, stringValue } from '../util';
 import { appendArgument, hasSplat, keywordNode } from './args';
 
@@ -61,12 +61,13 @@ export const PT102: Rule = {
           onlyDevice = args.length === 1;
         }
         const attr = node.childForFieldName('function')!.childForFieldName('attribute')!;
-        let fix: { title: string; edits: TextEdit[] } | undefined;
+        let fix: Fix | undefined;
         if (onlyDevice && device && !keywordNode(factory, 'device')) {
           const add = appendArgument(ctx, factory, `device=${device}`);
           if (add) {
             const move = { start: ctx.range(factory).end, end: ctx.range(node).end };
-            fix = { title: `Create the tensor on the device (device=${device})`, edits: [add, { range: move, newText: '' }] };
+            // Random factories draw from the device's generator instead of the CPU one: different numbers.
+            fix = { title: `Create the tensor on the device (device=${device})`, edits: [add, { range: move, newText: '' }], suggestion: /rand|normal|bernoulli|multinomial|poisson/.test(q) };
           }
         }
         const where = m.method === 'cuda' ? `.cuda(${args.map((a) => a.text).join(', ')})` : `.to(${device})`;

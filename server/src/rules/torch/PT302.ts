@@ -41,9 +41,16 @@ export const PT302: Rule = {
           return;
         }
         const only = args.length === 1 && args[0].type !== 'keyword_argument' && args[0].type !== 'list_splat' && args[0].type !== 'dictionary_splat' ? args[0] : undefined;
-        const fix = only ? { title: 'Replace Variable(x) with x', edits: [{ range: ctx.range(node), newText: replacementText(node, only) }] } : undefined;
+        const fix = only ? { title: 'Replace Variable(x) with x', suggestion: !isTorchFactoryCall(only), edits: [{ range: ctx.range(node), newText: replacementText(node, only) }] } : undefined;
         ctx.report(fn, 'torch.autograd.Variable is deprecated: since PyTorch 0.4 Variable(tensor) just returns a tensor, and autograd works on any tensor with requires_grad=True. Use the tensor itself; for requires_grad=True, pass it to the factory (torch.ones(3, requires_grad=True)) or call tensor.requires_grad_().', fix);
       },
     };
   },
 };
+
+/** `Variable(torch.zeros(3))`: the argument is certainly a tensor, so dropping the wrapper is exact. */
+function isTorchFactoryCall(node: Node): boolean {
+  if (node.type !== 'call') return false;
+  const fn = node.childForFieldName('function')?.text ?? '';
+  return /^(torch|th)\.[a-z_]+$/.test(fn);
+}
