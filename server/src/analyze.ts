@@ -5,7 +5,7 @@
  */
 import { Query, type Node, type QueryOptions, type Tree } from 'web-tree-sitter';
 import { getLanguage } from './parse/parser';
-import { lineStarts, positionAt, type Range, type SkipReason } from './parse/document';
+import { canonicalNode, knownNodeType, lineStarts, positionAt, type Range, type SkipReason } from './parse/document';
 import { Facts, FACT_NODE_TYPES } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
@@ -82,6 +82,9 @@ export function analyzeTree(tree: Tree, source: string, settings: Settings = {},
   if (timedOut) {
     return { findings: [], facts, skipped: { kind: 'parse-failed', message: `Framewise skipped this file: its structure is too deeply broken to analyse within ${QUERY_BUDGET_MS / 1000} s (unbalanced brackets?).` } };
   }
+  // One Node object per tree node, so that what facts and rules read from it is read once; every
+  // pattern is `(type) @type`, so a capture's name is its node's type.
+  for (const c of captures) knownNodeType((c.node = canonicalNode(c.node)), c.name);
   facts.build(captures);
 
   const byType = new Map<string, Array<(n: Node) => void>>();

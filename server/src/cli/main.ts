@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initParser } from '../parse/parser';
-import { analyzeTextSync } from '../engine';
 import { ALL_RULES, ruleByCode } from '../rules/index';
 import { collectPythonFiles } from './files';
+import { checkFiles, isCheckWorker, parseJobs, runCheckWorker } from './parallel';
 import { formatJson, formatSarif, formatText, type FileResult } from './formats';
 import { docPath, docUrl } from '../rules/docs';
 import { mergeSettings, type Settings } from '../config/settings';
@@ -24,7 +24,7 @@ export interface CliIO { out: (s: string) => void; err: (s: string) => void; cwd
 
 const USAGE = `Usage:
   framewise check [PATH…] [--format text|json|sarif] [--select CODES] [--ignore CODES]
-                  [--config FILE | --no-config]
+                  [--config FILE | --no-config] [--jobs N|auto]
   framewise rules [CODE]
   framewise translate FILE --to torch|jax|tensorflow [--line N]
   framewise equivalents QUERY [--format text|json]
@@ -34,6 +34,7 @@ check: analyse Python files (default PATH: samples/ if present, else .). Exit 0 
   2 usage or configuration error. Each file uses [tool.framewise] from the nearest pyproject.toml
   above it that has one; --config FILE uses that file for all, --no-config none. --select replaces
   the configured selection, --ignore adds to the configured ignores.
+  --jobs N analyses on N worker threads (auto: one per core); the output is the same for any N.
 CODES: comma-separated rule codes or prefixes (JAX, PT1, TF002, ALL).`;
 
 export interface ParsedArgs { command: string; positional: string[]; flags: Map<string, string> }
@@ -121,20 +122,10 @@ export async function runCheck(args: ParsedArgs, io: CliIO, base: Settings = {})
     if (ignore) s.ignore = [...(s.ignore ?? []), ...ignore];
     return s;
   };
+  const jobs = parseJobs(args.flags.get('jobs'));
+  if (args.flags.has('jobs') && jobs === undefined) throw new UsageError(`--jobs needs a number of threads (or auto): ${args.flags.get('jobs')}`);
   await initParser();
-  const results: FileResult[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      const buf = fs.readFileSync(file);
-      text = buf.toString('utf8');
-    } catch (e) {
-      results.push({ file, findings: [], error: `cannot read: ${(e as Error).message}` });
-      continue;
-    }
-    const r = analyzeTextSync(text, settingsFor(file), file);
-    results.push({ file, findings: r.findings, skipped: r.skipped });
-  }
+  const results: FileResult[] = await checkFiles(files, settingsFor, jobs ?? 1);
   if (format === 'json') io.out(formatJson(results));
   else if (format === 'sarif') io.out(formatSarif(results, ALL_RULES, VERSION, io.cwd));
   else io.out(formatText(results));
@@ -157,7 +148,7 @@ export function runRules(args: ParsedArgs, io: CliIO): number {
 
 /** Sub-commands added by other modules (translate, equivalents) register here. */
 export const COMMANDS: Record<string, { valued: string[]; run: (a: ParsedArgs, io: CliIO) => Promise<number> | number }> = {
-  check: { valued: ['format', 'select', 'ignore', 'config'], run: runCheck },
+  check: { valued: ['format', 'select', 'ignore', 'config', 'jobs'], run: runCheck },
   rules: { valued: [], run: runRules },
   translate: { valued: ['to', 'line'], run: runTranslate },
   equivalents: { valued: ['format'], run: runEquivalents },
@@ -186,7 +177,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (require.main === module && isCheckWorker()) runCheckWorker();
+else if (require.main === module) {
   main(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), cwd: process.cwd() })
     .then((code) => { process.exitCode = code; });
 }

@@ -130,14 +130,22 @@ export class Facts {
   containerIndex(node: Node): number {
     const known = this.containerOf.get(node.id);
     if (known !== undefined) return known;
-    // Not captured: find by range (containers are sorted by start).
+    // Not captured: find by range. Containers are sorted by start and nest, so the innermost one
+    // holding the node is the last one starting at or before it, or one of that one's ancestors.
     const start = node.startIndex;
-    let best = 0;
-    for (const c of this.containers) {
-      if (c.start > start) break;
-      if (c.start <= start && node.endIndex <= c.end && c.node.id !== node.id) best = c.index;
+    const end = node.endIndex;
+    let lo = 0;
+    let hi = this.containers.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.containers[mid].start <= start) lo = mid;
+      else hi = mid - 1;
     }
-    return best;
+    for (let i = lo; i > 0; i = this.containers[i].parent) {
+      const c = this.containers[i];
+      if (end <= c.end && c.node.id !== node.id) return i;
+    }
+    return 0;
   }
 
   /** Containers from innermost outwards, starting at the node's own container. */
@@ -281,6 +289,29 @@ export class Facts {
     const list = this.assignments.get(name);
     if (!list) return undefined;
     const fn = this.enclosingFunction(node)?.index ?? 0;
+    const byScope = this.assignmentsByScope(name, list);
+    if (byScope) {
+      // The last visible write in the function's own scope, else the last one at module level.
+      const start = node.startIndex;
+      const visible = (scoped: Assignment[] | undefined): Assignment | undefined => {
+        if (!scoped) return undefined;
+        let lo = 0;
+        let hi = scoped.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (scoped[mid].offset <= start) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let i = lo - 1; i >= 0; i--) {
+          const a = scoped[i];
+          // `x = f(x)`: the right side still reads the previous binding.
+          if (a.augmented || (a.value.startIndex <= start && node.endIndex <= a.value.endIndex)) continue;
+          return a;
+        }
+        return undefined;
+      };
+      return visible(byScope.get(fn)) ?? (fn !== 0 ? visible(byScope.get(0)) : undefined);
+    }
     let best: Assignment | undefined;
     for (const a of list) {
       if (a.offset > node.startIndex) break;
@@ -289,6 +320,26 @@ export class Facts {
       if (a.scope === fn || (a.scope === 0 && (!best || best.scope === 0))) best = a;
     }
     return best;
+  }
+
+  /** name → its assignments per scope, in document order (undefined when a list is out of order). */
+  private readonly assignmentIndex = new Map<string, { length: number; byScope: Map<number, Assignment[]> | undefined }>();
+
+  private assignmentsByScope(name: string, list: Assignment[]): Map<number, Assignment[]> | undefined {
+    let entry = this.assignmentIndex.get(name);
+    if (!entry || entry.length !== list.length) {
+      let byScope: Map<number, Assignment[]> | undefined = new Map();
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i];
+        if (i > 0 && list[i - 1].offset > a.offset) { byScope = undefined; break; }
+        let scoped = byScope.get(a.scope);
+        if (!scoped) byScope.set(a.scope, (scoped = []));
+        scoped.push(a);
+      }
+      entry = { length: list.length, byScope };
+      this.assignmentIndex.set(name, entry);
+    }
+    return entry.byScope;
   }
 
   // ---- construction ------------------------------------------------------------------------
@@ -395,8 +446,15 @@ export class Facts {
     return 0;
   }
 
+  private containerByNode: Map<number, Container> | undefined;
+
   private containerForNode(node: Node): Container | undefined {
-    return this.containers.find((c) => c.node.id === node.id);
+    if (this.containerByNode?.size !== this.containers.length) {
+      this.containerByNode = new Map();
+      // Reversed so that the first container of a node wins, as a forward search would find it.
+      for (let i = this.containers.length - 1; i >= 0; i--) this.containerByNode.set(this.containers[i].node.id, this.containers[i]);
+    }
+    return this.containerByNode.get(node.id);
   }
 
   private markDecorated(decorated: Node[]): void {
