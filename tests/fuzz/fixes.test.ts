@@ -222,6 +222,8 @@ describe('fix safety over stdio', () => {
     if (errors > before) problems.push(`${where}: ${errors} syntax errors after, ${before} before:\n${after}`);
     for (const e of edits) if (!allowedEdit(text, e, allowed, notes)) problems.push(`${where}: edit outside its range: ${JSON.stringify(e)}`);
     if (after === text) problems.push(`${where}: changes nothing`);
+    // A CRLF file stays CRLF: no bare '\n' line breaks mixed in.
+    if (/\r\n/.test(text) && !/(^|[^\r])\n/.test(text) && /(^|[^\r])\n/.test(after)) problems.push(`${where}: inserts LF line breaks into a CRLF file: ${JSON.stringify(edits.map((e) => e.newText))}`);
     return after;
   };
 
@@ -246,7 +248,8 @@ describe('fix safety over stdio', () => {
       const d = a.diagnostics?.[0];
       if (a.kind === FIX_ALL_KIND) {
         stats.fixAll++;
-        const fixable = diagnostics.filter((x) => findings.some((f) => f.fix && f.code === x.code && toSpan(text, f.range).s === span(x).s));
+        // Fix-all applies every fix but the suggestions (behaviour-changing fixes are offered alone).
+        const fixable = diagnostics.filter((x) => findings.some((f) => f.fix && !f.fix.suggestion && f.code === x.code && toSpan(text, f.range).s === span(x).s));
         const after = applyChecked(name, text, a, edits, fixable.map(stmt));
         for (const x of fixable) if (stillFixable(after, edits, x)) problems.push(`${name}: "${a.title}" leaves ${x.code} at line ${x.range.start.line + 1} fixable`);
       } else if (a.title.startsWith('Fix all ') && d) {
@@ -254,7 +257,7 @@ describe('fix safety over stdio', () => {
         const same = diagnostics.filter((x) => x.code === d.code);
         const after = applyChecked(name, text, a, edits, same.map(stmt));
         for (const x of same) {
-          const fixed = findings.some((f) => f.fix && f.code === x.code && toSpan(text, f.range).s === span(x).s);
+          const fixed = findings.some((f) => f.fix && !f.fix.suggestion && f.code === x.code && toSpan(text, f.range).s === span(x).s);
           if (fixed && stillFixable(after, edits, x)) problems.push(`${name}: "${a.title}" leaves ${x.code} at line ${x.range.start.line + 1} fixable`);
         }
       } else if (a.title.startsWith('Disable ') && d) {

@@ -231,8 +231,32 @@ export class FramewiseServer {
       });
     }
     for (const p of this.codeActionProviders) actions.push(...p(state, params));
-    return actions;
+    return withLineEnding(actions, state.doc.text);
   }
+}
+
+/**
+ * Fixes and translations write '\n'; in a CRLF file, make their line breaks CRLF so that applying
+ * them does not leave mixed line endings (VS Code normalises inserted text; other LSP clients do not).
+ */
+export function withLineEnding(actions: CodeAction[], text: string): CodeAction[] {
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  const crlf = sample.split('\r\n').length - 1;
+  const lf = sample.split('\n').length - 1 - crlf;
+  if (crlf <= lf) return actions;
+  return actions.map((a) => {
+    const changes = a.edit?.documentChanges;
+    if (!changes) return a;
+    return {
+      ...a,
+      edit: {
+        ...a.edit,
+        documentChanges: changes.map((dc) => ('edits' in dc
+          ? { ...dc, edits: dc.edits.map((e) => ('newText' in e && e.newText.includes('\n') ? { ...e, newText: e.newText.replace(/\r?\n/g, '\r\n') } : e)) }
+          : dc)),
+      },
+    };
+  });
 }
 
 /** Longest extra wait (ms) given to a document whose analysis is slow. */
