@@ -22,8 +22,8 @@ const VSIX = defaultVsixPath();
 const ENABLED = process.env.FRAMEWISE_E2E === '1' && fs.existsSync(VSIX);
 if (process.env.FRAMEWISE_E2E === '1' && !ENABLED) console.warn(`[e2e] ${VSIX} not found: run \`npm run package\` first; skipping`);
 
-/** README screenshots; FRAMEWISE_E2E_DOCS_IMAGES=0 leaves docs/ alone. */
-const DOCS_IMAGES = process.env.FRAMEWISE_E2E_DOCS_IMAGES === '0' ? undefined : path.join(REPO_ROOT, 'docs', 'images');
+/** README screenshots are refreshed only when FRAMEWISE_E2E_DOCS_IMAGES=1 (every run still saves them under tests/e2e/.artifacts/). */
+const DOCS_IMAGES = process.env.FRAMEWISE_E2E_DOCS_IMAGES === '1' ? path.join(REPO_ROOT, 'docs', 'images') : undefined;
 const VIEWPORT = { width: 1400, height: 900 };
 
 // Per-test copies of the JAX sample, so edits stay local to one test. Their
