@@ -52,8 +52,8 @@ export type RequestOutcome<R> = { ok: true; result: R } | { ok: false; code: num
 /** Environment for a server with the test-only hooks (lsp/debug.ts) enabled. */
 export const TEST_ENV = { FRAMEWISE_TEST: '1' };
 
-export async function startServer(options: { settings?: Record<string, unknown>; rootUri?: string | null; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<TestClient> {
-  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+export async function startServer(options: { settings?: Record<string, unknown>; rootUri?: string | null; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string } = {}): Promise<TestClient> {
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env }, cwd: options.cwd });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   const stderr: string[] = [];
   proc.stderr!.on('data', (d) => stderr.push(String(d)));
