@@ -120,6 +120,8 @@ export const JAX003: Rule = {
       const at = { line: stmt.startPosition.row, character: 0 };
       return {
         title: `Split ${name} before using it again`,
+        // The sampled values change (that is the point), so tests or checkpoints tied to them would too.
+        suggestion: true,
         edits: [
           { range: { start: at, end: at }, newText: `${indent}${name}, ${freshName} = ${split.text}(${name})\n` },
           { range: ctx.range(use.key), newText: freshName },
