@@ -13,9 +13,7 @@ export const ABSTRACT_WRAPPERS = new Set([
   'flax.linen.jit',
 ]);
 
-/** Array attributes that are static (known at trace time). */
-export const STATIC_ATTRS = new Set(['shape', 'ndim', 'dtype', 'size', 'aval', 'weak_type', 'sharding', 'itemsize', 'nbytes']);
-/** Array attributes that are array values. */
+/** Array attributes that are array values (every other attribute — shape, dtype, ndim, … — is static or unknown). */
 const VALUE_ATTRS = new Set(['T', 'mT', 'real', 'imag']);
 /** Functions (numpy or jax.numpy, by last name) that only read static metadata. */
 const STATIC_FUNCTIONS = new Set(['shape', 'ndim', 'size', 'dtype', 'result_type', 'iinfo', 'finfo', 'issubdtype', 'isdtype',
@@ -87,7 +85,7 @@ function tracesParams(fn: Container, o: TracedOptions): boolean {
  * arguments actually passed, so inside the function it is the plain Python default (static).
  * Call sites: `f(…)` when `f` is decorated, `g(…)` where `g = jax.jit(f, …)`, and `jax.jit(f)(…)`.
  */
-export function defaultNeverPassed(fn: Container, name: string, facts: Facts): boolean {
+function defaultNeverPassed(fn: Container, name: string, facts: Facts): boolean {
   const params = fn.node.childForFieldName('parameters');
   if (!params || !fn.name) return false;
   let position = 0;
@@ -256,12 +254,6 @@ export function lineIndent(stmt: Node, source: string): string | undefined {
   const lineStart = source.lastIndexOf('\n', stmt.startIndex - 1) + 1;
   const before = source.slice(lineStart, stmt.startIndex);
   return /^[ \t]*$/.test(before) ? before : undefined;
-}
-
-/** True when any binding, def, import or parameter in the file uses `name`. */
-export function nameInUse(name: string, facts: Facts): boolean {
-  if (facts.assignments.has(name) || facts.functionsByName.has(name) || facts.imports.isBound(name)) return true;
-  return facts.containers.some((c) => c.params?.includes(name));
 }
 
 /**
