@@ -12,6 +12,9 @@ export function isJaxArrayName(name: string, node: Node, facts: Facts): boolean 
     const callee = a.callee;
     return !!callee && ARRAY_PRODUCERS.some((p) => callee.startsWith(p)) && !NON_ARRAY_RANDOM.has(callee);
   }
+  // `x_ref` / `ref` parameters follow JAX's naming convention for mutable Refs (jax.new_ref, Pallas kernels),
+  // which support `ref[idx] = v`.
+  if (name === 'ref' || name.endsWith('_ref')) return false;
   if (fn && fn.traced === 'jax' && fn.params?.includes(name) && !fn.staticParams?.has(name)) return true;
   return false;
 }

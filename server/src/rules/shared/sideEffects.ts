@@ -4,7 +4,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Fix, RuleContext, Visitor } from '../types';
-import type { Container, TraceKind } from '../../resolve/facts';
+import type { Container, Facts, TraceKind } from '../../resolve/facts';
 import { argumentNodes, isBuiltinCall, isLocalTo, methodCall } from '../util';
 
 const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'popitem', 'remove', 'clear', 'add', 'discard', 'setdefault', 'update', 'appendleft']);
@@ -52,7 +52,7 @@ export function sideEffectVisitor(ctx: RuleContext, o: SideEffectOptions): Visit
       if (isBuiltinCall(node, 'print', facts)) {
         // Printing only literals or static metadata (shape/dtype/ndim, static args) is the documented way to see
         // when a trace happens: not a bug.
-        if (printsOnlyStatic(node, scope)) return;
+        if (printsOnlyStatic(node, scope, facts)) return;
         ctx.report(fn, `print() inside a ${o.label} runs once while tracing, not on every call, and shows tracers instead of values. ${o.printAdvice}`, o.printFix(ctx, node));
         return;
       }
@@ -79,10 +79,12 @@ export function sideEffectVisitor(ctx: RuleContext, o: SideEffectOptions): Visit
   };
 }
 
-const STATIC_ATTRS = new Set(['shape', 'dtype', 'ndim', 'size', 'aval', 'weak_type']);
+const STATIC_ATTRS = new Set(['shape', 'dtype', 'ndim', 'size', 'aval', 'weak_type', 'sharding']);
+/** Calls that return trace-time type/sharding information, never a traced value. */
+const STATIC_CALLS = new Set(['jax.typeof', 'jax.sharding.get_abstract_mesh']);
 const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none']);
 
-function isStaticExpr(node: Node, scope: Container): boolean {
+function isStaticExpr(node: Node, scope: Container, facts: Facts): boolean {
   if (LITERALS.has(node.type)) return true;
   if (node.type === 'keyword_argument') return true; // sep=/end=/file=
   if (node.type === 'attribute') return STATIC_ATTRS.has(node.childForFieldName('attribute')?.text ?? '');
@@ -90,15 +92,17 @@ function isStaticExpr(node: Node, scope: Container): boolean {
   if (node.type === 'call') {
     const f = node.childForFieldName('function');
     if (f?.type === 'identifier' && (f.text === 'len' || f.text === 'type')) return true;
+    const q = facts.callee(node);
+    if (q && STATIC_CALLS.has(q)) return true;
   }
   if (node.type === 'string') {
-    return node.namedChildren.every((c) => c?.type !== 'interpolation' || isStaticExpr(c.childForFieldName('expression') ?? c, scope));
+    return node.namedChildren.every((c) => c?.type !== 'interpolation' || isStaticExpr(c.childForFieldName('expression') ?? c, scope, facts));
   }
   return false;
 }
 
-function printsOnlyStatic(call: Node, scope: Container): boolean {
-  return argumentNodes(call).every((a) => isStaticExpr(a, scope));
+function printsOnlyStatic(call: Node, scope: Container, facts: Facts): boolean {
+  return argumentNodes(call).every((a) => isStaticExpr(a, scope, facts));
 }
 
 /** The arguments of a print() call when a fix can carry them over: no splats and no keyword arguments but those allowed. */
