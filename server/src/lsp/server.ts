@@ -230,7 +230,9 @@ export class FramewiseServer {
         edit: { documentChanges: [{ textDocument: { uri, version }, edits: toTextEdits(f) }] },
       });
     }
-    for (const p of this.codeActionProviders) actions.push(...p(state, params));
+    // Each provider on its own: one that fails (a translation on pathological code) must not take
+    // the quick fixes of the others with it.
+    for (const p of this.codeActionProviders) actions.push(...(this.guard(() => p(state, params)) ?? []));
     return withLineEnding(actions, state.doc.text);
   }
 }
