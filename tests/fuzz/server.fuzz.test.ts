@@ -312,7 +312,8 @@ describe('server fuzz: random incremental edits and requests on three documents'
         markInterruptAsFailure: false,
       });
     } catch (e) {
-      console.error(`server fuzz failed with seed ${SEED} (replay: FRAMEWISE_FUZZ_SEED=${SEED}):\n${(e as Error).message}`);
+      const cause = (e as Error).cause instanceof Error ? `\nCause: ${((e as Error).cause as Error).message}` : '';
+      console.error(`server fuzz failed with seed ${SEED} (replay: FRAMEWISE_FUZZ_SEED=${SEED}):\n${(e as Error).message}${cause}`);
       throw e;
     }
     expect(Date.now() - started).toBeLessThan(150_000);
