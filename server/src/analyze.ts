@@ -5,7 +5,7 @@
  */
 import { Query, type Node, type QueryOptions, type Tree } from 'web-tree-sitter';
 import { getLanguage } from './parse/parser';
-import { canonicalNode, knownNodeType, lineStarts, positionAt, type Range, type SkipReason } from './parse/document';
+import { canonicalNode, forgetNodes, knownNodeType, lineStarts, positionAt, type Range, type SkipReason } from './parse/document';
 import { Facts, FACT_NODE_TYPES } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
@@ -47,6 +47,16 @@ export function enabledRules(settings: Settings, rules: Rule[] = ALL_RULES): Rul
 }
 
 export function analyzeTree(tree: Tree, source: string, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
+  try {
+    return analyzeTreeOnce(tree, source, settings, rules);
+  } finally {
+    // What was read from the nodes is kept for one analysis only: an open document keeps its tree,
+    // and must not keep every node object the analysis created.
+    forgetNodes(tree);
+  }
+}
+
+function analyzeTreeOnce(tree: Tree, source: string, settings: Settings, rules: Rule[]): AnalysisResult {
   const active = enabledRules(settings, rules);
   const starts = lineStarts(source);
   const facts = new Facts(tree.rootNode, source);

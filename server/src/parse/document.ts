@@ -31,6 +31,11 @@ type MemoNode = TSNode & { _fwMemo?: NodeMemo };
 type MemoTree = Tree & { _fwNodes?: Map<number, TSNode> };
 let memoOf: ((n: MemoNode) => NodeMemo) | undefined;
 
+/** Drop the tree's node registry (the nodes stay valid; later reads start a new one). */
+export function forgetNodes(tree: Tree): void {
+  (tree as MemoTree)._fwNodes = undefined;
+}
+
 /** Record a node's type when the caller knows it (a capture of a `(type) @type` pattern), saving a WASM call. */
 export function knownNodeType(node: TSNode, type: string): void {
   if (memoOf) memoOf(node).type ??= type;

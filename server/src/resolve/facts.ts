@@ -153,14 +153,21 @@ export class Facts {
     for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) yield this.containers[i];
   }
 
+  // The scope queries below walk `parent` indices rather than `ancestors()`: rules ask them for most
+  // nodes, and a generator allocates on every step.
+
   enclosingFunction(node: Node): Container | undefined {
-    for (const c of this.ancestors(node)) if (c.kind === 'function' || c.kind === 'lambda') return c;
+    for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) {
+      const c = this.containers[i];
+      if (c.kind === 'function' || c.kind === 'lambda') return c;
+    }
     return undefined;
   }
 
   /** The traced function/lambda around a node, if any (nested functions count; an eager callback stops the search). */
   tracedScope(node: Node, kind?: TraceKind): Container | undefined {
-    for (const c of this.ancestors(node)) {
+    for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) {
+      const c = this.containers[i];
       if ((c.kind === 'function' || c.kind === 'lambda') && c.eager) return undefined;
       if ((c.kind === 'function' || c.kind === 'lambda') && c.traced && (!kind || c.traced === kind)) return c;
     }
@@ -169,7 +176,8 @@ export class Facts {
 
   /** The innermost `for`/`while` loop around a node within its own function (or module code), if any. */
   loopAround(node: Node): Container | undefined {
-    for (const c of this.ancestors(node)) {
+    for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) {
+      const c = this.containers[i];
       if (c.kind === 'function' || c.kind === 'lambda' || c.kind === 'class') return undefined;
       if (c.kind === 'loop' && c.node.id !== node.id) return c;
     }
@@ -202,7 +210,8 @@ export class Facts {
 
   /** The training loop around a node (within its function), if any. */
   trainingLoop(node: Node): Container | undefined {
-    for (const c of this.ancestors(node)) {
+    for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) {
+      const c = this.containers[i];
       if (c.kind === 'function' || c.kind === 'class') return undefined;
       if (c.kind === 'loop' && c.training) return c;
     }
@@ -210,7 +219,7 @@ export class Facts {
   }
 
   inNoGrad(node: Node): boolean {
-    for (const c of this.ancestors(node)) if (c.noGrad) return true;
+    for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) if (this.containers[i].noGrad) return true;
     return false;
   }
 
@@ -221,6 +230,10 @@ export class Facts {
     if (!node) return undefined;
     const cached = this.qualifiedCache.get(node.id);
     if (cached !== undefined) return cached ?? undefined;
+    if (this.unboundNameAt(node.startIndex)) {
+      this.qualifiedCache.set(node.id, null);
+      return undefined;
+    }
     // Iterative: an attribute chain can be arbitrarily long (`x.a.a.a…`), deeper than the JS stack.
     // Walk down to the first node whose answer is known (or an identifier), then build upwards.
     const chain: Node[] = [];
@@ -243,6 +256,21 @@ export class Facts {
       this.qualifiedCache.set(chain[i].id, base);
     }
     return base ?? undefined;
+  }
+
+  /**
+   * A name or attribute chain resolves only through an import of its leftmost name, which starts
+   * where the node starts. True when the source there is a plain ASCII name that no import binds:
+   * then the node has no qualified name, whatever its type, and the tree need not be asked.
+   */
+  private unboundNameAt(offset: number): boolean {
+    const s = this.source;
+    const isStart = (c: number) => c === 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!isStart(s.charCodeAt(offset))) return false;
+    let end = offset + 1;
+    for (let c = s.charCodeAt(end); isStart(c) || (c >= 48 && c <= 57); c = s.charCodeAt(++end));
+    if (end < s.length && s.charCodeAt(end) >= 0x80) return false; // a non-ASCII name continues
+    return !this.imports.isBound(s.slice(offset, end));
   }
 
   /** Qualified callee of a call node. */
