@@ -20,14 +20,14 @@ export interface ApiConcept {
 }
 
 function snippetsCandidates(): string[] {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  // Only the extension's own files: never a folder relative to the working directory (the workspace).
+  const here = __dirname;
   const env = process.env.FRAMEWISE_SNIPPETS;
   return [
     ...(env ? [env] : []),
     path.resolve(here, '..', 'snippets'), // dist/server.js
     path.resolve(here, '..', '..', 'snippets'), // server/out/cli.js
     path.resolve(here, '..', '..', '..', 'snippets'), // server/src/catalog/*.ts (tests)
-    path.resolve(process.cwd(), 'snippets'),
   ];
 }
 

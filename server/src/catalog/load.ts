@@ -8,14 +8,14 @@ import * as path from 'node:path';
 import type { CatalogGroup, LoadedConcept } from './types';
 
 function snippetCandidates(): string[] {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  // Only the extension's own files: never a folder relative to the working directory (the workspace).
+  const here = __dirname;
   const env = process.env.FRAMEWISE_SNIPPETS;
   return [
     ...(env ? [env] : []),
     path.resolve(here, '..', 'snippets'), // dist/server.js
     path.resolve(here, '..', '..', 'snippets'), // server/out/cli.js
     path.resolve(here, '..', '..', '..', 'snippets'), // server/src/catalog/*.ts (tests)
-    path.resolve(process.cwd(), 'snippets'),
   ];
 }
 

@@ -11,14 +11,14 @@ let initPromise: Promise<Language> | undefined;
 
 /** Directories searched for `tree-sitter-python.wasm`, from the bundle or the sources. */
 function grammarCandidates(): string[] {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  // Only the extension's own files: never a folder relative to the working directory (the workspace).
+  const here = __dirname;
   const env = process.env.FRAMEWISE_GRAMMARS;
   return [
     ...(env ? [env] : []),
     path.resolve(here, '..', 'grammars'), // dist/server.js
     path.resolve(here, '..', '..', 'grammars'), // server/out/cli.js
     path.resolve(here, '..', '..', '..', 'grammars'), // server/src/parse/*.ts (tests)
-    path.resolve(process.cwd(), 'grammars'),
   ];
 }
 

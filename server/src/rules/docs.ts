@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 export const REPO_DOCS = 'https://github.com/framewise/framewise/blob/main/docs/rules';
 
 export function docsDir(): string | undefined {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  // Only the extension's own files: never a folder relative to the working directory (the workspace).
+  const here = __dirname;
   for (const c of [path.resolve(here, '..', 'docs', 'rules'), path.resolve(here, '..', '..', 'docs', 'rules'), path.resolve(here, '..', '..', '..', 'docs', 'rules')]) {
     if (fs.existsSync(c)) return c;
   }
