@@ -18,6 +18,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 300_000,
     teardownTimeout: 60_000,
-    retry: 0,
+    // A real editor under load can drop a click; one retry, and every failure still leaves its artifacts.
+    retry: 1,
   },
 });

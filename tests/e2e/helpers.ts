@@ -237,9 +237,17 @@ export class Workbench {
       const snapshot = await this.quickInputRows();
       const i = snapshot.findIndex(accept);
       if (i >= 0) {
-        await rows.nth(i).click();
-        await this.quickInput.waitFor({ state: 'hidden' });
-        return;
+        // The list re-sorts while results arrive, so the row at index i may have moved or been
+        // re-rendered: click it with short timeouts, and if the widget stays open, look again.
+        try {
+          await rows.nth(i).click({ timeout: 5_000 });
+          await this.quickInput.waitFor({ state: 'hidden', timeout: 5_000 });
+          return;
+        } catch (e) {
+          if (!(await this.quickInput.isVisible())) return;
+          if (Date.now() > deadline) throw e;
+          continue;
+        }
       }
       if (Date.now() > deadline) {
         await this.closeQuickInput();
@@ -263,7 +271,15 @@ export class Workbench {
       (r) => r.name === base && (dir === '.' || r.desc === dir || r.desc.endsWith(`/${dir}`) || r.desc.endsWith(`\\${dir}`)),
       `Quick Open found no ${relPath}`,
     );
-    await this.activeEditorFor(base).waitFor();
+    // A click that landed on a row that moved opens another file: check, and try once more.
+    try {
+      await this.activeEditorFor(base).waitFor({ timeout: 10_000 });
+    } catch {
+      const again = await this.openQuickInput('Control+P');
+      await again.fill(relPath);
+      await this.pickQuickInputRowWhere((r) => r.name === base, `Quick Open found no ${relPath}`);
+      await this.activeEditorFor(base).waitFor();
+    }
   }
 
   /** The active editor's root element, optionally for a given file name. */
