@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findResourceDir } from '../resources';
 
 export interface ApiConcept {
   id: string;
@@ -19,18 +20,6 @@ export interface ApiConcept {
   size: number;
 }
 
-function snippetsCandidates(): string[] {
-  // Only the extension's own files: never a folder relative to the working directory (the workspace).
-  const here = __dirname;
-  const env = process.env.FRAMEWISE_SNIPPETS;
-  return [
-    ...(env ? [env] : []),
-    path.resolve(here, '..', 'snippets'), // dist/server.js
-    path.resolve(here, '..', '..', 'snippets'), // server/out/cli.js
-    path.resolve(here, '..', '..', '..', 'snippets'), // server/src/catalog/*.ts (tests)
-  ];
-}
-
 interface RawForm { exists?: boolean; apis?: unknown; call?: { fn?: unknown } }
 interface RawConcept { id?: string; title?: string; frameworks?: Record<string, RawForm> }
 
@@ -40,7 +29,8 @@ let cache: Map<string, ApiConcept[]> | undefined;
 export function catalogApis(): ReadonlyMap<string, ApiConcept[]> {
   if (cache) return cache;
   cache = new Map();
-  const dir = snippetsCandidates().map((d) => path.join(d, 'catalog')).find((d) => fs.existsSync(d));
+  const snippets = findResourceDir('snippets', 'catalog', 'FRAMEWISE_SNIPPETS');
+  const dir = snippets && path.join(snippets, 'catalog');
   if (!dir) return cache;
   let files: string[] = [];
   try { files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort(); } catch { return cache; }

@@ -5,26 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findResourceDir, resourceCandidates } from '../resources';
 import type { CatalogGroup, LoadedConcept } from './types';
-
-function snippetCandidates(): string[] {
-  // Only the extension's own files: never a folder relative to the working directory (the workspace).
-  const here = __dirname;
-  const env = process.env.FRAMEWISE_SNIPPETS;
-  return [
-    ...(env ? [env] : []),
-    path.resolve(here, '..', 'snippets'), // dist/server.js
-    path.resolve(here, '..', '..', 'snippets'), // server/out/cli.js
-    path.resolve(here, '..', '..', '..', 'snippets'), // server/src/catalog/*.ts (tests)
-  ];
-}
 
 /** The `snippets/` directory that holds `catalog/`. */
 export function locateSnippetsDir(): string {
-  for (const dir of snippetCandidates()) {
-    if (fs.existsSync(path.join(dir, 'catalog'))) return dir;
-  }
-  throw new Error(`Framewise: snippets/catalog not found (looked in ${snippetCandidates().join(', ')})`);
+  const dir = findResourceDir('snippets', 'catalog', 'FRAMEWISE_SNIPPETS');
+  if (dir) return dir;
+  throw new Error(`Framewise: snippets/catalog not found (looked in ${resourceCandidates('snippets', 'FRAMEWISE_SNIPPETS').join(', ')})`);
 }
 
 export function catalogDir(): string {

@@ -2,31 +2,17 @@
  * Loads the tree-sitter runtime and the Python grammar (WASM) once per process and hands out parsers.
  * Parsing never throws to callers: see `safeParse`.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findResourceDir, resourceCandidates } from '../resources';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 
 let language: Language | undefined;
 let initPromise: Promise<Language> | undefined;
 
-/** Directories searched for `tree-sitter-python.wasm`, from the bundle or the sources. */
-function grammarCandidates(): string[] {
-  // Only the extension's own files: never a folder relative to the working directory (the workspace).
-  const here = __dirname;
-  const env = process.env.FRAMEWISE_GRAMMARS;
-  return [
-    ...(env ? [env] : []),
-    path.resolve(here, '..', 'grammars'), // dist/server.js
-    path.resolve(here, '..', '..', 'grammars'), // server/out/cli.js
-    path.resolve(here, '..', '..', '..', 'grammars'), // server/src/parse/*.ts (tests)
-  ];
-}
-
 export function locateGrammarDir(): string {
-  for (const dir of grammarCandidates()) {
-    if (fs.existsSync(path.join(dir, 'tree-sitter-python.wasm'))) return dir;
-  }
-  throw new Error(`Framewise: tree-sitter-python.wasm not found (looked in ${grammarCandidates().join(', ')})`);
+  const dir = findResourceDir('grammars', 'tree-sitter-python.wasm', 'FRAMEWISE_GRAMMARS');
+  if (dir) return dir;
+  throw new Error(`Framewise: tree-sitter-python.wasm not found (looked in ${resourceCandidates('grammars', 'FRAMEWISE_GRAMMARS').join(', ')})`);
 }
 
 /** Initialise the runtime and load the grammar; safe to call many times. */

@@ -2,16 +2,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { findResourceDir } from '../resources';
 
 export const REPO_DOCS = 'https://github.com/framewise/framewise/blob/main/docs/rules';
 
 export function docsDir(): string | undefined {
-  // Only the extension's own files: never a folder relative to the working directory (the workspace).
-  const here = __dirname;
-  for (const c of [path.resolve(here, '..', 'docs', 'rules'), path.resolve(here, '..', '..', 'docs', 'rules'), path.resolve(here, '..', '..', '..', 'docs', 'rules')]) {
-    if (fs.existsSync(c)) return c;
-  }
-  return undefined;
+  const docs = findResourceDir('docs', 'rules');
+  return docs && path.join(docs, 'rules');
 }
 
 export function docPath(code: string): string | undefined {
