@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import type { Node, Tree } from 'web-tree-sitter';
 import { ready } from '../helpers/analyze';
 import { createParser, safeParse } from '../../server/src/parse/parser';
+import { preorder } from '../../server/src/parse/syntax';
 import { PythonDocument, positionAt, lineStarts, offsetAt } from '../../server/src/parse/document';
 import { initialDocument, insertText } from './corpus';
 
@@ -19,14 +20,8 @@ beforeAll(ready);
 /** Every node, pre-order, iteratively (trees can be deep). */
 function nodes(tree: Tree): Node[] {
   const out: Node[] = [];
-  const cursor = tree.walk();
-  for (;;) {
-    out.push(cursor.currentNode);
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) return out;
-    }
-  }
+  preorder(tree.rootNode, (n) => { out.push(n); });
+  return out;
 }
 
 const describeNode = (n: Node) => `${n.type}@${n.startIndex}-${n.endIndex}(${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column})`;

@@ -23,6 +23,7 @@ import type { Node } from 'web-tree-sitter';
 import { startServer, TEST_ENV, type TestClient } from '../helpers/lsp';
 import { ready, check, parseExpectations } from '../helpers/analyze';
 import { createParser, safeParse } from '../../server/src/parse/parser';
+import { syntaxErrors as treeSyntaxErrors } from '../../server/src/parse/syntax';
 import { lineStarts, offsetAt } from '../../server/src/parse/document';
 import { generatedFile } from './corpus';
 
@@ -83,16 +84,11 @@ function syntaxErrors(text: string): number {
   parser ??= createParser();
   const tree = safeParse(parser, text);
   if (!tree) return Number.POSITIVE_INFINITY;
-  let n = 0;
-  const cursor = tree.walk();
-  for (let done = false; !done;) {
-    const node = cursor.currentNode;
-    if (node.type === 'ERROR' || node.isMissing) n++;
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) { done = true; break; }
+  try {
+    return treeSyntaxErrors(tree);
+  } finally {
+    tree.delete();
   }
-  tree.delete();
-  return n;
 }
 
 /** Every call node (and bare decorator) of the text, as ranges to ask translations for. */

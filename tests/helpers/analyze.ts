@@ -4,6 +4,7 @@ import { analyzeTextSync } from '../../server/src/engine';
 import type { Finding, TextEdit } from '../../server/src/rules/types';
 import type { Settings } from '../../server/src/config/settings';
 import { lineStarts, offsetAt } from '../../server/src/parse/document';
+import { syntaxErrors } from '../../server/src/parse/syntax';
 
 export async function ready(): Promise<void> {
   await initParser();
@@ -52,20 +53,12 @@ export function applyAllFixes(text: string, findings: Finding[]): string {
 export function syntaxErrorCount(text: string): number {
   const parser = createParser();
   const tree = parser.parse(text)!;
-  let n = 0;
-  const cursor = tree.walk();
-  let done = false;
-  while (!done) {
-    const node = cursor.currentNode;
-    if (node.type === 'ERROR' || node.isMissing) n++;
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) { done = true; break; }
-    }
+  try {
+    return syntaxErrors(tree);
+  } finally {
+    tree.delete();
+    parser.delete();
   }
-  tree.delete();
-  parser.delete();
-  return n;
 }
 
 export interface Expected { line: number; start: number; end: number; code: string }

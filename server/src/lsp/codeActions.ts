@@ -14,8 +14,9 @@
  * offered on its own diagnostic only, never in "fix all" or `source.fixAll`.
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
-import { Edit, Query, type Node, type Parser, type Point, type Tree } from 'web-tree-sitter';
-import { createParser, getLanguage, safeParse } from '../parse/parser';
+import { Edit, type Node, type Parser, type Point, type Tree } from 'web-tree-sitter';
+import { createParser, safeParse } from '../parse/parser';
+import { syntaxErrors } from '../parse/syntax';
 import { offsetAt, type PythonDocument, type Range } from '../parse/document';
 import type { Finding, TextEdit } from '../rules/types';
 import type { DocState, FramewiseServer } from './server';
@@ -157,14 +158,6 @@ export function applyOffsetEdits(text: string, edits: Array<{ s: number; e: numb
 // Syntax checks
 
 let checkParser: Parser | undefined;
-let errorQuery: Query | undefined;
-
-/** ERROR and MISSING nodes in a tree (what tests count as syntax errors). */
-export function syntaxErrors(tree: Tree): number {
-  if (!tree.rootNode.hasError) return 0;
-  errorQuery ??= new Query(getLanguage(), '(ERROR) @error (MISSING) @missing');
-  return errorQuery.captures(tree.rootNode).length;
-}
 
 function parsesNoWorse(doc: PythonDocument, after: string): boolean {
   const before = doc.tree;

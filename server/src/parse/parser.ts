@@ -63,7 +63,9 @@ export function safeParse(parser: Parser, text: string, oldTree?: Tree | null): 
     });
     return tree ?? undefined;
   } catch {
-    parser.reset();
+    // A parser that threw may hold a half-built parse: drop it. If even that fails, the runtime is
+    // unusable; callers see "parse failed" either way and keep serving other requests.
+    try { parser.reset(); } catch { /* nothing more to do */ }
     return undefined;
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { createParser, initParser, safeParse } from '../parse/parser';
+import { syntaxErrors } from '../parse/syntax';
 import { lineStarts, positionAt, type Range } from '../parse/document';
 import type { FrameworkKey } from '../catalog/types';
 import { frameworkOfApi, type Catalog } from '../catalog/index';
@@ -190,22 +191,7 @@ export function translateSourceSync(source: string, to: FrameworkKey, options: {
   }
 }
 
-export function syntaxErrors(tree: Tree): number {
-  if (!tree.rootNode.hasError) return 0;
-  let n = 0;
-  const cursor = tree.walk();
-  let done = false;
-  while (!done) {
-    const node = cursor.currentNode;
-    if (node.type === 'ERROR' || node.isMissing) n++;
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) { done = true; break; }
-    }
-  }
-  cursor.delete();
-  return n;
-}
+export { syntaxErrors };
 
 function countErrors(parser: ReturnType<typeof createParser>, text: string): number {
   const tree = safeParse(parser, text);
