@@ -33,6 +33,8 @@ export interface DocState {
   result?: { version: number; findings: Finding[]; skipped?: SkipReason };
   /** How long (ms) the last analysis of this document took; slow documents wait longer and go last. */
   cost?: number;
+  /** When (Date.now()) the last analysis of this document ended. */
+  finishedAt?: number;
 }
 
 export interface ServerOptions { debounceMs?: number }
@@ -134,8 +136,9 @@ export class FramewiseServer {
   /**
    * Analyse `uri` after `delay` ms (restarted by every edit: a burst of changes is analysed once).
    * The server is single-threaded and an analysis cannot be interrupted, so a slow document is kept
-   * from starving the others: it waits at least as long as its last analysis took (typing in it
-   * leaves the server free at least half the time, and other documents edited meanwhile go first),
+   * from starving the others: its next analysis starts no sooner after the end of its last one than
+   * that one took (typing in it leaves the server free at least half the time, and other documents
+   * edited meanwhile go first); an edit after a pause is analysed after the debounce alone,
    * and due documents are analysed one per event-loop turn, cheapest first, with edits and requests
    * handled in between. Parse, query and rule time budgets bound any single analysis.
    */
@@ -143,7 +146,8 @@ export class FramewiseServer {
     const state = this.docs.get(uri);
     if (!state) return;
     if (state.timer) clearTimeout(state.timer);
-    const wait = Math.max(delay, Math.min(state.cost ?? 0, MAX_SLOW_DELAY_MS));
+    const sinceLast = state.finishedAt === undefined ? Infinity : Date.now() - state.finishedAt;
+    const wait = Math.max(delay, Math.min(state.cost ?? 0, MAX_SLOW_DELAY_MS) - sinceLast);
     state.timer = setTimeout(() => {
       state.timer = undefined;
       this.enqueue(uri);
@@ -202,7 +206,10 @@ export class FramewiseServer {
     const fresh = state.result?.version !== version;
     const started = Date.now();
     const findings = this.analyze(state);
-    if (fresh) state.cost = Date.now() - started;
+    if (fresh) {
+      state.finishedAt = Date.now();
+      state.cost = state.finishedAt - started;
+    }
     // Never publish for a version that is no longer current (a change arrived meanwhile).
     if (this.docs.get(uri) !== state || state.doc.version !== version) return;
     const diagnostics: Diagnostic[] = findings.map(toDiagnostic);

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, Rule, RuleContext } from '../types';
 import type { Facts } from '../../resolve/facts';
-import { methodCall } from '../util';
+import { importsModule, methodCall } from '../util';
 import { bindingAt, statementOf } from './values';
 
 const TIMERS = new Set(['time.time', 'time.perf_counter', 'time.monotonic', 'time.time_ns', 'time.perf_counter_ns',
@@ -21,13 +21,19 @@ const MULTI_RESULT = new Set(['meshgrid', 'split', 'array_split', 'hsplit', 'vsp
   'linalg.eig', 'linalg.eigh', 'linalg.qr', 'linalg.svd', 'linalg.slogdet', 'linalg.lstsq']);
 
 /** The timer call whose reading `expr` is: the call itself, or the value of the name it was stored in. */
-function timerReading(expr: Node | null, facts: Facts): Node | undefined {
+function timerReading(expr: Node | null, facts: Facts, timerNames: Set<string>): Node | undefined {
   if (!expr) return undefined;
   if (expr.type === 'call') return TIMERS.has(facts.callee(expr) ?? '') ? expr : undefined;
-  if (expr.type !== 'identifier') return undefined;
+  if (expr.type !== 'identifier' || !timerNames.has(expr.text)) return undefined;
   const b = bindingAt(expr.text, expr, facts);
   if (b?.kind !== 'assign' || b.a.via || b.a.value.type !== 'call') return undefined;
   return TIMERS.has(b.a.callee ?? '') ? b.a.value : undefined;
+}
+
+function namesBoundToTimers(facts: Facts): Set<string> {
+  const out = new Set<string>();
+  for (const [name, list] of facts.assignments) if (list.some((a) => !a.via && a.value.type === 'call' && TIMERS.has(a.callee ?? ''))) out.add(name);
+  return out;
 }
 
 type Kind = 'sync' | 'jax' | 'harmless' | 'unknown';
@@ -86,11 +92,18 @@ export const JAX103: Rule = {
   },
   create(ctx) {
     const { facts } = ctx;
+    let timing: boolean | undefined;
+    /** Names ever bound to a timer call: only they can hold a reading. */
+    let timerNames: Set<string> | undefined;
     return {
       binary_operator(node) {
+        // Every timer is in `time` or `timeit`: a file that imports neither has nothing to report.
+        timing ??= importsModule(facts, 'time') || importsModule(facts, 'timeit');
+        if (!timing) return;
         if (node.childForFieldName('operator')?.text !== '-') return;
-        const stop = timerReading(node.childForFieldName('left'), facts);
-        const start = timerReading(node.childForFieldName('right'), facts);
+        timerNames ??= namesBoundToTimers(facts);
+        const stop = timerReading(node.childForFieldName('left'), facts, timerNames);
+        const start = timerReading(node.childForFieldName('right'), facts, timerNames);
         if (!stop || !start || start.endIndex > stop.startIndex) return;
         const scope = facts.enclosingFunction(stop);
         if (facts.enclosingFunction(start) !== scope || facts.tracedScope(node)) return;

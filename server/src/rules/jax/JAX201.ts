@@ -8,6 +8,11 @@ import { isJaxArrayName } from './JAX002';
 /** 64-bit floating dtypes that JAX truncates to 32 bits unless x64 is enabled. */
 const WIDE_DTYPES = new Set(['jax.numpy.float64', 'jax.numpy.complex128', 'numpy.float64', 'numpy.complex128']);
 const WIDE_STRINGS = new Set(['float64', 'f8', 'complex128', 'c16', 'double']);
+/**
+ * Read from the source at a string node's start: a literal that can be one of WIDE_STRINGS. Files
+ * hold thousands of strings (docstrings, keys, messages); this spares reading the tree for them.
+ */
+const MAYBE_WIDE_STRING = /[rRbBuU]{0,2}(?:'|"|'''|""")(?:float64|f8|complex128|c16|double)['"]/y;
 /** Functions that inspect dtypes rather than create values of them. */
 const INSPECTION = new Set(['dtype', 'issubdtype', 'isdtype', 'finfo', 'iinfo', 'promote_types', 'result_type', 'can_cast']);
 /** Where a positional float64 argument is a dtype request (`jnp.zeros(3, jnp.float64)`). */
@@ -83,6 +88,8 @@ export const JAX201: Rule = {
         if (q && WIDE_DTYPES.has(q) && requestedFromJax(node)) report(node);
       },
       string(node) {
+        MAYBE_WIDE_STRING.lastIndex = node.startIndex;
+        if (!MAYBE_WIDE_STRING.test(ctx.source)) return;
         const s = stringValue(node);
         if (s !== undefined && WIDE_STRINGS.has(s) && requestedFromJax(node)) report(node);
       },

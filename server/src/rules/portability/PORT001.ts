@@ -27,7 +27,7 @@ const CONVERSIONS = new Set([
 const DLPACK = /dlpack/;
 
 interface Flow { call: Node; from: Fw; to: Fw; value: Node }
-interface FnInfo { compute: Set<Fw>; flows: Flow[] }
+interface FnInfo { compute: Set<Fw>; calls: Array<{ call: Node; to: Fw }> }
 
 /** The framework whose operations produced `node`'s value, following local assignments. */
 function valueFramework(facts: Facts, node: Node, fn: Container, depth = 0): Fw | undefined {
@@ -81,22 +81,21 @@ export const PORT001: Rule = {
         if (!to || !q) return;
         const fn = functionOf(node);
         if (!fn) return;
-        const info = infos.get(fn.index) ?? { compute: new Set<Fw>(), flows: [] };
+        const info = infos.get(fn.index) ?? { compute: new Set<Fw>(), calls: [] };
         infos.set(fn.index, info);
         if (!CONVERSIONS.has(q)) info.compute.add(to);
         if (DLPACK.test(q)) return; // the documented zero-copy boundary
-        for (const a of argumentNodes(node)) {
-          const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
-          if (!value) continue;
-          const from = valueFramework(facts, value, fn);
-          if (from && from !== to) { info.flows.push({ call: node, from, to, value }); break; }
-        }
+        info.calls.push({ call: node, to });
       },
       exit() {
         for (const [index, info] of infos) {
-          const flow = info.flows.find((f) => info.compute.has(f.from) && info.compute.has(f.to));
+          // A flow matters only between two frameworks the function computes with: most functions
+          // use one, and their arguments need not be traced back at all.
+          if (info.compute.size < 2) continue;
+          const fn = facts.containers[index];
+          const flow = firstFlow(facts, fn, info);
           if (!flow) continue;
-          const name = facts.containers[index].name ?? 'this function';
+          const name = fn.name ?? 'this function';
           const callee = flow.call.childForFieldName('function')!;
           ctx.report(callee, `${name}() mixes ${LABEL[flow.from]} and ${LABEL[flow.to]} on the same values: \`${callee.text}\` receives \`${flow.value.text}\`, computed with ${LABEL[flow.from]}. Each hop copies through host memory, gradients do not flow between the frameworks, and neither jit/tf.function/torch.compile can compile the whole function. Keep the computation in one framework; convert once at a boundary (with DLPack where possible).`);
         }
@@ -104,3 +103,19 @@ export const PORT001: Rule = {
     };
   },
 };
+
+/** The first call (in document order) that receives a value computed with another framework the function also computes with. */
+function firstFlow(facts: Facts, fn: Container, info: FnInfo): Flow | undefined {
+  for (const { call, to } of info.calls) {
+    for (const a of argumentNodes(call)) {
+      const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+      if (!value) continue;
+      const from = valueFramework(facts, value, fn);
+      if (from && from !== to) {
+        if (info.compute.has(from) && info.compute.has(to)) return { call, from, to, value };
+        break;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * Scheduling of analyses (FramewiseServer.schedule): an edit after a pause is analysed after the
+ * debounce alone; while a slow document is being typed in, its next analysis starts no sooner after
+ * the end of the last one than that one took (the server stays free at least half the time).
+ */
+import { describe, it, expect, vi, afterEach } from 'vitest';
+import type { Connection } from 'vscode-languageserver/node';
+import { FramewiseServer } from '../../server/src/lsp/server';
+import { PythonDocument } from '../../server/src/parse/document';
+
+/** A connection whose every handler registration and notification is a no-op. */
+function nullConnection(): Connection {
+  const fn: (...a: unknown[]) => unknown = () => proxy;
+  const proxy: unknown = new Proxy(fn, { get: (_t, k) => (k === 'then' ? undefined : proxy), apply: () => proxy });
+  return proxy as Connection;
+}
+
+afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
+
+function delayOf(server: FramewiseServer, uri: string, delay: number): number {
+  const spy = vi.spyOn(globalThis, 'setTimeout');
+  server.schedule(uri, delay);
+  const ms = spy.mock.calls.at(-1)?.[1] as number;
+  spy.mockRestore();
+  clearTimeout(server.docs.get(uri)!.timer);
+  return ms;
+}
+
+describe('schedule', () => {
+  const uri = 'file:///slow.py';
+  const make = () => {
+    const server = new FramewiseServer(nullConnection(), { debounceMs: 0 });
+    server.docs.set(uri, { doc: { uri, version: 1, dispose() {} } as unknown as PythonDocument });
+    return server;
+  };
+
+  it('waits only the debounce for a document never analysed', () => {
+    expect(delayOf(make(), uri, 150)).toBe(150);
+  });
+
+  it('waits only the debounce after a pause longer than the last analysis', () => {
+    vi.useFakeTimers({ now: 100_000 });
+    const server = make();
+    Object.assign(server.docs.get(uri)!, { cost: 400, finishedAt: 100_000 - 1_000 });
+    expect(delayOf(server, uri, 0)).toBe(0);
+    expect(delayOf(server, uri, 150)).toBe(150);
+  });
+
+  it('right after a slow analysis, waits out the rest of its cost', () => {
+    vi.useFakeTimers({ now: 100_000 });
+    const server = make();
+    Object.assign(server.docs.get(uri)!, { cost: 400, finishedAt: 100_000 - 100 });
+    expect(delayOf(server, uri, 0)).toBe(300);
+    expect(delayOf(server, uri, 350)).toBe(350);
+  });
+
+  it('caps the wait for a very slow document', () => {
+    vi.useFakeTimers({ now: 100_000 });
+    const server = make();
+    Object.assign(server.docs.get(uri)!, { cost: 60_000, finishedAt: 100_000 });
+    expect(delayOf(server, uri, 0)).toBe(5_000);
+  });
+});
