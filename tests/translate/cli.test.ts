@@ -32,6 +32,17 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('framewise translate', () => {
+  it('keeps a CRLF file CRLF: inserted imports and rewritten lines get CRLF too', async () => {
+    const crlf = path.join(dir, 'crlf.py');
+    fs.writeFileSync(crlf, SOURCE.replace(/\n/g, '\r\n'));
+    const lf = await run('translate', file, '--to', 'jax');
+    const r = await run('translate', crlf, '--to', 'jax');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/(^|[^\r])\n/);
+    expect(r.out).toBe(lf.out.replace(/\n/g, '\r\n'));
+    expect(r.out).toContain('import jax.numpy as jnp\r\n');
+  });
+
   it('prints the whole file translated, imports added, untranslatable constructs noted', async () => {
     const r = await run('translate', file, '--to', 'jax');
     expect(r.code).toBe(0);

@@ -3,6 +3,7 @@
  * (debounced) and publishes diagnostics tagged with the document version they were computed for.
  * Only this folder imports vscode-languageserver.
  */
+import { dominantLineBreak, withLineBreak } from '../parse/eol';
 import {
   CodeActionKind,
   LSPErrorCodes,
@@ -244,15 +245,10 @@ export class FramewiseServer {
   }
 }
 
-/**
- * Fixes and translations write '\n'; in a CRLF file, make their line breaks CRLF so that applying
- * them does not leave mixed line endings (VS Code normalises inserted text; other LSP clients do not).
- */
+/** Fixes and translations write '\n': in a CRLF file, their line breaks become CRLF (see parse/eol.ts). */
 export function withLineEnding(actions: CodeAction[], text: string): CodeAction[] {
-  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
-  const crlf = sample.split('\r\n').length - 1;
-  const lf = sample.split('\n').length - 1 - crlf;
-  if (crlf <= lf) return actions;
+  const eol = dominantLineBreak(text);
+  if (eol === '\n') return actions;
   return actions.map((a) => {
     const changes = a.edit?.documentChanges;
     if (!changes) return a;
@@ -261,7 +257,7 @@ export function withLineEnding(actions: CodeAction[], text: string): CodeAction[
       edit: {
         ...a.edit,
         documentChanges: changes.map((dc) => ('edits' in dc
-          ? { ...dc, edits: dc.edits.map((e) => ('newText' in e && e.newText.includes('\n') ? { ...e, newText: e.newText.replace(/\r?\n/g, '\r\n') } : e)) }
+          ? { ...dc, edits: dc.edits.map((e) => ('newText' in e ? { ...e, newText: withLineBreak(e.newText, eol) } : e)) }
           : dc)),
       },
     };

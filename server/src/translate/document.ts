@@ -7,6 +7,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { createParser, initParser, safeParse } from '../parse/parser';
 import { syntaxErrors } from '../parse/syntax';
+import { dominantLineBreak, withLineBreak } from '../parse/eol';
 import { lineStarts, positionAt, type Range } from '../parse/document';
 import type { FrameworkKey } from '../catalog/types';
 import { frameworkOfApi, type Catalog } from '../catalog/index';
@@ -174,7 +175,8 @@ export function translateSourceSync(source: string, to: FrameworkKey, options: {
         calls = onLine.length ? onLine : calls.filter((c) => c.startPosition.row <= row && c.endPosition.row >= row);
       }
       const plan = planCalls(translator, calls, to);
-      const text = applyOffsetEdits(source, plan.edits);
+      const eol = dominantLineBreak(source);
+      const text = applyOffsetEdits(source, plan.edits.map((e) => ({ ...e, text: withLineBreak(e.text, eol) })));
       return {
         text,
         translated: plan.items.filter((i) => i.text !== i.call.text).length,
