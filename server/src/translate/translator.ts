@@ -58,13 +58,16 @@ export function buildFacts(tree: Tree, source: string): Facts {
 
 /** Names the file binds or reads (not attribute names after a dot, not keyword-argument names). */
 export function identifiersOf(tree: Tree): Set<string> {
-  const out = new Set<string>();
-  for (const { node } of query('(identifier) @id').captures(tree.rootNode)) {
-    const parent = node.parent;
-    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === node.id) continue;
-    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === node.id) continue;
-    out.add(node.text);
+  // One query, no parent lookups (a node's parent costs a walk down from the root in tree-sitter,
+  // which is slow on deeply nested code): names after a dot and keyword names are captured apart.
+  const skip = new Set<number>();
+  const names: Node[] = [];
+  for (const { name, node } of query('(attribute attribute: (identifier) @skip) (keyword_argument name: (identifier) @skip) (identifier) @id').captures(tree.rootNode)) {
+    if (name === 'skip') skip.add(node.id);
+    else names.push(node);
   }
+  const out = new Set<string>();
+  for (const node of names) if (!skip.has(node.id)) out.add(node.text);
   return out;
 }
 
