@@ -54,6 +54,19 @@ describe('parsePyproject', () => {
     expect(p.range.end.line).toBe(2);
   });
 
+  it('keeps the error range inside its line, also for an error at the end of a line or of the file', () => {
+    for (const text of ['[tool.framewise]\nselect = \n', '[tool.framewise]\nselect = ["JAX"', '[tool.framewise]\r\nseverity = { PT201 = \r\n']) {
+      const c = parsePyproject(text)!;
+      expect(c.broken, JSON.stringify(text)).toBe(true);
+      const { start, end } = c.problems[0].range;
+      const lineText = text.split(/\r?\n/)[start.line];
+      expect(lineText, JSON.stringify(text)).toBeDefined();
+      expect(end.line).toBe(start.line);
+      expect(start.character).toBeLessThanOrEqual(end.character);
+      expect(end.character, JSON.stringify(text)).toBeLessThanOrEqual(lineText.length);
+    }
+  });
+
   it('a duplicate key is a TOML error on the second definition', () => {
     const c = parsePyproject(toml(['[tool.framewise]', 'select = ["JAX"]', 'select = ["PT"]']))!;
     expect(c.broken).toBe(true);

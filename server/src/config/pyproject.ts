@@ -157,11 +157,13 @@ export function isKnownSelector(code: string): boolean {
 
 function tomlProblem(e: unknown, text: string, name: string): ConfigProblem {
   if (e instanceof TomlError) {
-    const line = Math.max(0, e.line - 1);
-    const character = Math.max(0, e.column - 1);
+    const lines = text.split(/\r?\n/);
+    const line = Math.min(Math.max(0, e.line - 1), lines.length - 1);
+    const lineText = lines[line] ?? '';
+    // From the error to the end of its line, never past it (an error at the end of a line is an empty range there).
+    const character = Math.min(Math.max(0, e.column - 1), lineText.length);
+    const end = lineText.length;
     const reason = e.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
-    const lineText = text.split(/\r?\n/)[line] ?? '';
-    const end = Math.max(character + 1, lineText.length);
     return {
       severity: 'error',
       message: `${name} is not valid TOML (line ${e.line}, column ${e.column}): ${reason}. Framewise ignores its [tool.framewise] settings and uses the defaults until this is fixed.`,
