@@ -68,6 +68,7 @@ export interface ArgMapping {
   defaults?: Partial<Record<FrameworkId, DefaultValue>>;
   kind?: 'value' | 'dtype' | 'shape' | 'drop';
   note?: string;
+  droppable?: boolean;
 }
 
 export interface Concept {
@@ -143,6 +144,7 @@ function asArg(v: unknown): ArgMapping | undefined {
     arg.defaults = defaults;
   }
   if (v.kind === 'value' || v.kind === 'dtype' || v.kind === 'shape' || v.kind === 'drop') arg.kind = v.kind;
+  if (typeof v.droppable === 'boolean') arg.droppable = v.droppable;
   if (typeof v.note === 'string') arg.note = v.note;
   return arg;
 }

@@ -41,6 +41,12 @@ export interface ArgMapping {
   defaults?: Partial<Record<FrameworkKey, DefaultValue>>;
   kind?: ArgKind;
   note?: string;
+  /**
+   * Leaving a value of it out (it has no counterpart in some framework) keeps the translation right in
+   * the target's own terms: RNG keys and seeds, in-place flags, compilation hints, values that live
+   * elsewhere there (a learning rate on the optimizer). Any other unmapped value stops the translation.
+   */
+  droppable?: boolean;
 }
 
 export interface Concept {

@@ -387,6 +387,7 @@ export class Translator {
       return result;
     }
 
+    let lossy: string | undefined;
     for (const b of bind.bound.values()) {
       const arg = args.find((a) => a[from] === b.param);
       if (!arg) {
@@ -404,6 +405,12 @@ export class Translator {
         if (lit !== NOT_LITERAL) {
           if (dT !== undefined && sameDefault(lit, dT)) continue; // the target's fixed behaviour is this value
           if (dT === undefined && sameDefault(lit, arg.defaults?.[from]) && isNeutral(lit)) continue;
+        }
+        if (!arg.droppable) {
+          // Leaving it out would compute something else (`torch.flatten(x, 1)` is not `jnp.ravel(x)`):
+          // not translated (said after the caveats, which may have the better reason).
+          lossy ??= `${srcName}: not translated to ${label(to)} — ${b.param}=${this.valueText(b)} has no counterpart in ${tname}, and leaving it out would change the result${arg.note ? ` (${oneLine(arg.note)})` : ''}`;
+          continue;
         }
         notes.push(`${b.param}=${this.valueText(b)} has no ${label(to)} counterpart in ${tname}; dropped${arg.note ? ` (${oneLine(arg.note)})` : ''}`);
         continue;
@@ -463,6 +470,10 @@ export class Translator {
         if (tp && prev) assigned.set(tp, { ...prev, text, node: undefined, spread: undefined });
       }
       if (cav.note) notes.push(cav.note);
+    }
+    if (lossy) {
+      result.notes = [lossy];
+      return result;
     }
 
     // Required arguments the source cannot provide: a visible placeholder, never an invented name.
