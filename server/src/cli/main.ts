@@ -26,7 +26,7 @@ const USAGE = `Usage:
   framewise check [PATH…] [--format text|json|sarif] [--select CODES] [--ignore CODES]
                   [--config FILE | --no-config] [--jobs N|auto]
   framewise rules [CODE]
-  framewise translate FILE --to torch|jax|tensorflow [--line N]
+  framewise translate FILE --to torch|jax|tensorflow [--line N | --class NAME]
   framewise equivalents QUERY [--format text|json]
   framewise --version
 
@@ -150,7 +150,7 @@ export function runRules(args: ParsedArgs, io: CliIO): number {
 export const COMMANDS: Record<string, { valued: string[]; run: (a: ParsedArgs, io: CliIO) => Promise<number> | number }> = {
   check: { valued: ['format', 'select', 'ignore', 'config', 'jobs'], run: runCheck },
   rules: { valued: [], run: runRules },
-  translate: { valued: ['to', 'line'], run: runTranslate },
+  translate: { valued: ['to', 'line', 'class'], run: runTranslate },
   equivalents: { valued: ['format'], run: runEquivalents },
 };
 

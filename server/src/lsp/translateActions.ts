@@ -14,12 +14,15 @@ import { offsetAt } from '../parse/document';
 import { createParser, safeParse } from '../parse/parser';
 import { Translator, identifiersOf } from '../translate/translator';
 import { idiomAt, idiomCallAt } from '../translate/lookup';
+import { moduleClassAt, translateModule } from '../translate/module';
+import { lineEdits } from '../translate/diff';
 import { planCalls, applyOffsetEdits, toLineEdits, syntaxErrors } from '../translate/document';
 import { SHOW_EQUIVALENTS_COMMAND, SHOW_EQUIVALENTS_KIND, TRANSLATE_KIND_PREFIX } from './protocol';
 import { registerEquivalentsRequest, translatorFor } from './equivalents';
 import { registerHover } from './hover';
 import type { DocState, FramewiseServer } from './server';
 
+const MODULE_LABEL: Record<FrameworkKey, string> = { torch: 'a PyTorch nn.Module', jax: 'a Flax module (@nn.compact)', tensorflow: 'a Keras Layer' };
 const KIND_SUFFIX: Record<FrameworkKey, string> = { torch: 'to-torch', jax: 'to-jax', tensorflow: 'to-tensorflow' };
 export const translateKind = (fw: FrameworkKey) => `${TRANSLATE_KIND_PREFIX}.${KIND_SUFFIX[fw]}`;
 
@@ -48,6 +51,20 @@ export function translateActions(state: DocState, params: CodeActionParams): Cod
   const actions: CodeAction[] = [];
   const base = translatorFor(state);
   if (base) {
+    // On a module class's header: the whole class, restructured for the other framework.
+    const mod = moduleClassAt(base.facts, start);
+    if (mod) {
+      for (const to of FRAMEWORKS) {
+        if (to === mod.framework || (mod.framework !== 'torch' && to !== 'torch') || !wants(translateKind(to))) continue;
+        const r = translateModule(doc.text, mod.node.startIndex, to);
+        if (!r.ok) continue;
+        actions.push({
+          title: `Translate class ${mod.name} to ${MODULE_LABEL[to]}${r.notes.length ? ' (with notes)' : ''}`,
+          kind: translateKind(to),
+          edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: toLineEdits(doc.text, lineEdits(doc.text, r.text)) }] },
+        });
+      }
+    }
     const callIdiom = idiomCallAt(base, start, Math.max(start, end));
     const idiom = callIdiom ?? idiomAt(base, start);
     if (callIdiom?.call) {
