@@ -126,6 +126,24 @@ export class Facts {
 
   // ---- structure ---------------------------------------------------------------------------
 
+  /**
+   * The calls inside [start, end] (offsets), in document order: a binary search over `calls` (which
+   * are in document order), so that rules asking per loop or per function stay linear overall.
+   */
+  callsIn(start: number, end: number): Node[] {
+    const calls = this.calls;
+    let lo = 0;
+    let hi = calls.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (calls[mid].startIndex < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: Node[] = [];
+    for (let i = lo; i < calls.length && calls[i].startIndex < end; i++) if (calls[i].endIndex <= end) out.push(calls[i]);
+    return out;
+  }
+
   /** Innermost container of a captured node (or of an arbitrary node, by position). */
   containerIndex(node: Node): number {
     const known = this.containerOf.get(node.id);

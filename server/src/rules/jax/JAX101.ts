@@ -172,7 +172,7 @@ export const JAX101: Rule = {
         if (!fn) return;
         // A nested jitted def that the function calls once per call: compiled on every call. Called in a loop
         // (or only returned, as a factory does), the compilation is amortised.
-        const sites = facts.calls.filter((c) => contains(fn.node, c) && c.childForFieldName('function')?.type === 'identifier' &&
+        const sites = facts.callsIn(fn.node.startIndex, fn.node.endIndex).filter((c) => c.childForFieldName('function')?.type === 'identifier' &&
           c.childForFieldName('function')!.text === name);
         if (sites.length > 0 && !sites.some((c) => repeatsWithin(c, fn.node))) {
           ctx.report(expr, callMessage(`\`${name}\` (redefined each time)`, fn.name ?? 'this function'));

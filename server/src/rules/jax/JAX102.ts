@@ -13,8 +13,8 @@ const CONDITIONAL_BLOCKS = new Set(['if_statement', 'elif_clause', 'else_clause'
  */
 function stepsCompiledState(loop: Container, facts: Facts): boolean {
   if (!loop.callsCompiled?.has('jax')) return false;
-  for (const call of facts.calls) {
-    if (call.startIndex < loop.start || call.endIndex > loop.end || facts.compiledCallKind(call) !== 'jax') continue;
+  for (const call of facts.callsIn(loop.start, loop.end)) {
+    if (facts.compiledCallKind(call) !== 'jax') continue;
     if (repeatingLoop(call)?.id !== loop.node.id) continue;
     const assign = call.parent;
     if (assign?.type !== 'assignment' || assign.childForFieldName('right')?.id !== call.id) continue;

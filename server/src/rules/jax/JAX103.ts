@@ -109,7 +109,7 @@ export const JAX103: Rule = {
         if (facts.enclosingFunction(start) !== scope || facts.tracedScope(node)) return;
         const between = ctx.source.slice(start.endIndex, stop.startIndex);
         if (/\bf["']/i.test(between)) return; // f-strings may format (and so fetch) a result
-        const region = facts.calls.filter((c) => c.startIndex >= start.endIndex && c.endIndex <= stop.startIndex && facts.enclosingFunction(c) === scope);
+        const region = facts.callsIn(start.endIndex, stop.startIndex).filter((c) => facts.enclosingFunction(c) === scope);
         const kinds = region.map((c) => classify(c, facts));
         if (kinds.includes('sync') || kinds.includes('unknown') || !kinds.includes('jax')) return;
         const work = region.filter((_, i) => kinds[i] === 'jax');

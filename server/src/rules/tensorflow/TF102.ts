@@ -73,8 +73,7 @@ function variesPerIteration(facts: Facts, node: Node, loop: Container): boolean 
 
 /** Is `name` called in a loop nested inside `loop` (many calls per created Function)? */
 function calledInNestedLoop(facts: Facts, name: string, loop: Container): boolean {
-  return facts.calls.some((c) => {
-    if (c.startIndex < loop.start || c.endIndex > loop.end) return false;
+  return facts.callsIn(loop.start, loop.end).some((c) => {
     const f = c.childForFieldName('function');
     if (f?.type !== 'identifier' || f.text !== name) return false;
     const inner = loopAround(facts, c);

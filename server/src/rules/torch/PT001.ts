@@ -64,8 +64,7 @@ export const PT001: Rule = {
         if (steps.size === 0 || !importsModule(facts, 'torch')) return;
         for (const [index, list] of steps) {
           const loop = facts.containers[index];
-          const inLoop = (n: Node) => n.startIndex >= loop.start && n.endIndex <= loop.end;
-          const calls = facts.calls.filter(inLoop);
+          const calls = facts.callsIn(loop.start, loop.end);
           const backward = calls.find((c) => methodCall(c)?.method === 'backward');
           if (!backward) continue;
           const optimizers = [...new Set(list.map((s) => s.optimizer))];
