@@ -9,7 +9,7 @@
 // beforeAll), so a test's edits never change what another test sees. Every
 // wait is on editor/Problems/webview state, never a fixed sleep.
 //
-// The README screenshots (docs/images/{diagnostics,quick-fix,translate,panel}.png)
+// The README screenshots (docs/images/{diagnostics,quick-fix,translate,panel,translate-module}.png)
 // are taken at the session's fixed 1400×900 viewport.
 
 import fs from 'node:fs';
@@ -32,6 +32,8 @@ const VIEWPORT = { width: 1400, height: 900 };
 const QUICK_FIX_FILE = 'quickfix_sample.py';
 const EDIT_FILE = 'edit_sample.py';
 const TRANSLATE_FILE = 'scratch_translate.py';
+const MODULE_FILE = 'torch_module.py';
+const moduleSample = fs.readFileSync(path.join(REPO_ROOT, 'tests', 'translate', 'modules', 'torch_mlp.py'), 'utf8');
 // A file no earlier test opened: Quick Open on an already open file shows a
 // "recently opened" row first and the click on it could be lost while the
 // list re-renders (see the report), so each test opens a fresh file.
@@ -75,6 +77,7 @@ describe.skipIf(!ENABLED)('e2e: framewise.vsix on the samples', () => {
     fs.writeFileSync(path.join(folder, QUICK_FIX_FILE), jaxSample);
     fs.writeFileSync(path.join(folder, EDIT_FILE), jaxSample);
     fs.writeFileSync(path.join(folder, TRANSLATE_FILE), '');
+    fs.writeFileSync(path.join(folder, MODULE_FILE), moduleSample);
     fs.writeFileSync(path.join(folder, PANEL_FILE), jaxSample);
     session = await openSession({
       folder,
@@ -178,6 +181,26 @@ describe.skipIf(!ENABLED)('e2e: framewise.vsix on the samples', () => {
     expect(text).not.toContain('torch.sum(');
     expect(text).toContain('x = torch.ones(4, 3)'); // only the line under the cursor
     await shot('translate-applied');
+  });
+
+  it('(6) "Translate class … to a Flax module" on a torch.nn.Module header rewrites the whole class', async () => {
+    const wb = wbOf();
+    await wb.openFile(MODULE_FILE);
+    await wb.focusEditor();
+    const at = { line: lineOf(moduleSample, 'class MLP(nn.Module):'), column: 'class M'.length };
+    const labels = await wb.openCodeActions(at);
+    expect(labels).toEqual(expect.arrayContaining(['Translate class MLP to a Flax module (@nn.compact) (with notes)', 'Translate class MLP to a Keras Layer (with notes)']));
+    await wb.page.keyboard.press('Escape');
+    await wb.page.locator('.action-widget').first().waitFor({ state: 'hidden' });
+    await wb.applyCodeAction('Translate class MLP to a Flax module (@nn.compact) (with notes)', at);
+    const text = await wb.editorText();
+    expect(text).toContain('class MLP(fnn.Module):');
+    expect(text).toContain('    @fnn.compact\n    def __call__(self, x, *, train: bool):');
+    expect(text).toContain('fc1 = fnn.Dense(features=self.hidden, name="fc1")');
+    expect(text).not.toContain('def forward');
+    // Reading the text selected it all: put the cursor back on the class for the picture.
+    await wb.page.keyboard.press('Control+Home');
+    await shot('translate-module-applied', 'translate-module');
   });
 
   it('(5) editing updates diagnostics: deleting the print clears JAX001, a new print in a jitted function brings it back', async () => {
