@@ -122,11 +122,17 @@ describe('the shape of a translated module', () => {
     }
   });
 
-  it('keeps a CRLF file CRLF', () => {
+  it('keeps a CRLF file CRLF, and leaves the line endings of unchanged lines alone', () => {
     const crlf = torchMlp.replace(/\n/g, '\r\n');
     const r = translateModule(crlf, only(crlf).start, 'jax');
     if (!r.ok) throw new Error(r.reason);
     expect(r.text).not.toMatch(/(^|[^\r])\n/);
+    expect(r.text.replace(/\r\n/g, '\n')).toBe(fs.readFileSync(path.join(DIR, 'torch_mlp.to-jax.py'), 'utf8'));
+    // Mixed: one LF line outside the class stays LF.
+    const mixed = crlf.replace('import torch\r\n', 'import torch\n');
+    const m = translateModule(mixed, only(mixed).start, 'jax');
+    if (!m.ok) throw new Error(m.reason);
+    expect(m.text.startsWith('import torch\nimport torch.nn as nn\r\n')).toBe(true);
   });
 
   it('works on a class nested in a function (indentation kept)', () => {

@@ -21,6 +21,7 @@ import type { FrameworkKey } from '../catalog/types';
 import type { Facts } from '../resolve/facts';
 import { Translator } from './translator';
 import { COMMENT_PREFIX, applyOffsetEdits, idiomCalls, planCalls, type OffsetEdit } from './document';
+import { lineEdits } from './diff';
 
 /** Base classes of the modules this translates, by qualified name. */
 const BASES: Record<string, FrameworkKey> = {
@@ -108,8 +109,11 @@ export function translateModule(source: string, classStart: number, to: Framewor
       if (typeof phase1 === 'string') return { ok: false, reason: phase1 };
       const result = translateCalls(phase1, to, catalog);
       if (typeof result === 'string') return { ok: false, reason: result };
+      // Generated lines are written with '\n': in a CRLF file they take CRLF. Only changed lines are
+      // touched, so the rest of a file with mixed line endings stays as it was.
       const eol = dominantLineBreak(source);
-      const text = eol === '\n' ? result.text : withLineBreak(result.text.replace(/\r\n/g, '\n'), eol);
+      const hunks = lineEdits(source, result.text).map((e) => ({ ...e, text: eol === '\n' ? e.text : withLineBreak(e.text.replace(/\r\n/g, '\n'), eol) }));
+      const text = applyOffsetEdits(source, hunks);
       const check = safeParse(parser, text);
       const worse = !check || syntaxErrors(check) > 0;
       check?.delete();
