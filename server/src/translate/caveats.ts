@@ -40,6 +40,17 @@ const RULES: Rule[] = [
     caveat: () => ({ note: 'input layout differs: PyTorch is channels-first (N, C, H, W), Flax/Keras channels-last (N, H, W, C); transpose inputs (and ported weights)' }),
   },
   {
+    // Default padding: PyTorch 0 and Keras "valid" pad nothing, Flax pads "SAME". Written out when the
+    // source relies on its default, so the output shape stays the same.
+    concepts: ['layer.conv2d', 'layer.conv1d'],
+    applies: (c) => !c.provided.has('padding') && c.from !== c.to && (c.to === 'jax' || c.from === 'jax' || c.to === 'tensorflow'),
+    caveat: (c) => {
+      const same = c.from === 'jax';
+      if (same && c.to === 'torch') return c.provided.has('stride') ? {} : { set: { padding: '"same"' } }; // torch: 'same' only without stride
+      return { set: { padding: c.to === 'jax' ? (same ? '"SAME"' : '"VALID"') : same ? '"same"' : '"valid"' } };
+    },
+  },
+  {
     concepts: ['layer.conv1d'],
     applies: (c) => involves(c, 'torch'),
     caveat: () => ({ note: 'input layout differs: PyTorch is (N, C, L), Flax/Keras (N, L, C); transpose inputs (and ported weights)' }),

@@ -427,6 +427,16 @@ export class Translator {
       assigned.set(targetParam, this.targetArg(b, arg, m, to, tfn, tcall.varargs, notes));
     }
 
+    // Semantic caveats the table cannot express; the arguments they set go first, so that a default
+    // they make explicit is not also reported as one the source relies on.
+    const caveats = caveatsFor({ concept: concept.id, from, to, provided, values });
+    for (const cav of caveats) {
+      for (const [canonical, text] of Object.entries(cav.set ?? {})) {
+        const tp = args.find((a) => a.name === canonical)?.[to];
+        if (tp && tcall.params.includes(tp) && !assigned.has(tp)) assigned.set(tp, { canonical, kind: 'value', text, positional: false });
+      }
+    }
+
     // Defaults the source relies on without writing them.
     for (const arg of args) {
       if (provided.has(arg.name)) continue;
@@ -454,15 +464,10 @@ export class Translator {
       assigned.set(tp, { canonical: arg.name, kind: arg.kind, text: pyLiteral(dS), positional: false });
     }
 
-    // Semantic caveats the table cannot express.
-    for (const cav of caveatsFor({ concept: concept.id, from, to, provided, values })) {
+    for (const cav of caveats) {
       if (cav.block) {
         result.notes = [`${srcName}: not translated to ${label(to)} — ${cav.note ?? 'the meaning would change'}`];
         return result;
-      }
-      for (const [canonical, text] of Object.entries(cav.set ?? {})) {
-        const tp = args.find((a) => a.name === canonical)?.[to];
-        if (tp && tcall.params.includes(tp) && !assigned.has(tp)) assigned.set(tp, { canonical, kind: 'value', text, positional: false });
       }
       for (const [canonical, text] of Object.entries(cav.replace ?? {})) {
         const tp = args.find((a) => a.name === canonical)?.[to];

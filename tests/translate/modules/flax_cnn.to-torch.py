@@ -10,10 +10,9 @@ class CNN(torch.nn.Module):
     def __init__(self, num_classes: int = 10):
         super().__init__()
         self.num_classes = num_classes
-        # framewise: default padding differs (JAX "SAME", PyTorch 0) and the values are spelled differently: set padding= explicitly
         # framewise: input layout differs: PyTorch is channels-first (N, C, H, W), Flax/Keras channels-last (N, H, W, C); transpose inputs (and ported weights)
         # framewise: Conv2d needs in_channels, which JAX's Conv does not take: replace the ... placeholder (inferred by Flax and Keras)
-        self.conv_0 = torch.nn.Conv2d(in_channels=..., out_channels=32, kernel_size=(3, 3))
+        self.conv_0 = torch.nn.Conv2d(in_channels=..., out_channels=32, kernel_size=(3, 3), padding="same")
         # framewise: JAX default momentum=0.99 has no PyTorch counterpart in BatchNorm2d (Flax/Keras weight the OLD running average; torch momentum = 1 - this)
         # framewise: JAX default use_bias=True has no PyTorch counterpart in BatchNorm2d
         # framewise: JAX default use_scale=True has no PyTorch counterpart in BatchNorm2d
