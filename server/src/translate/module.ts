@@ -310,6 +310,36 @@ function layerClass(q: string | undefined, fw: FrameworkKey): boolean {
   return q.startsWith('keras.layers.') || q.startsWith('tensorflow.keras.layers.') || q.startsWith('keras.Sequential') || q.startsWith('tensorflow.keras.Sequential');
 }
 
+/** Stateless activation modules of torch.nn and the function each one calls (same arguments after the input). */
+const STATELESS: Record<string, string> = {
+  'torch.nn.ReLU': 'torch.nn.functional.relu',
+  'torch.nn.ReLU6': 'torch.nn.functional.relu6',
+  'torch.nn.GELU': 'torch.nn.functional.gelu',
+  'torch.nn.SiLU': 'torch.nn.functional.silu',
+  'torch.nn.ELU': 'torch.nn.functional.elu',
+  'torch.nn.LeakyReLU': 'torch.nn.functional.leaky_relu',
+  'torch.nn.Softmax': 'torch.nn.functional.softmax',
+  'torch.nn.LogSoftmax': 'torch.nn.functional.log_softmax',
+  'torch.nn.Softplus': 'torch.nn.functional.softplus',
+  'torch.nn.Mish': 'torch.nn.functional.mish',
+  'torch.nn.Hardswish': 'torch.nn.functional.hardswish',
+  'torch.nn.Sigmoid': 'torch.sigmoid',
+  'torch.nn.Tanh': 'torch.tanh',
+};
+
+/** Edits turning `self.act(x)` into `F.relu(x, <constructor arguments>)` for a stateless activation module. */
+function functionalCall(call: Node, form: { fn: string; args: string }): OffsetEdit[] {
+  const fn = call.childForFieldName('function')!;
+  const argList = call.childForFieldName('arguments');
+  const edits: OffsetEdit[] = [{ start: fn.startIndex, end: fn.endIndex, text: form.fn }];
+  if (form.args && argList) {
+    const items = argList.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    const at = items.length ? items[items.length - 1].endIndex : argList.startIndex + 1;
+    edits.push({ start: at, end: at, text: items.length ? `, ${form.args}` : form.args });
+  }
+  return edits;
+}
+
 const DROPOUT = /(^|\.)(Dropout[123]?d?|AlphaDropout)$/;
 const BATCH_NORM = /(^|\.)(BatchNorm[123]d|BatchNorm|BatchNormalization)$/;
 
@@ -381,6 +411,8 @@ interface TorchModule {
   hparams: Map<string, string>;
   /** __init__ statements in order (layers, hyper-parameters, comments), super().__init__ left out */
   initItems: Array<{ kind: 'layer' | 'comment'; node: Node; attr?: string }>;
+  /** Stateless activation modules (`self.act = nn.ReLU()`): attribute → their functional form and statement. */
+  functional: Map<string, { fn: string; args: string; stmt: Node }>;
   superInit: Node;
   usesTraining: boolean;
   modeLayers: { dropout: boolean; batchNorm: boolean };
@@ -405,6 +437,7 @@ function parseTorch(facts: Facts, m: ModuleClass, source: string, keepOtherMetho
   const layers = new Map<string, Node>();
   const hparams = new Map<string, string>();
   const initItems: TorchModule['initItems'] = [];
+  const functional: TorchModule['functional'] = new Map();
   let superInit: Node | undefined;
   const modeLayers = { dropout: false, batchNorm: false };
   for (const s of init.def.childForFieldName('body')?.namedChildren ?? []) {
@@ -415,7 +448,18 @@ function parseTorch(facts: Facts, m: ModuleClass, source: string, keepOtherMetho
     const attr = a?.type === 'assignment' && !a.childForFieldName('type') ? selfAttr(a.childForFieldName('left')) : undefined;
     const value = a?.childForFieldName('right');
     if (!attr || !value) return `${m.name}.__init__ line ${s.startPosition.row + 1} is not a layer or a stored constructor argument (self.name = …)`;
-    if (layers.has(attr) || hparams.has(attr)) return `${m.name}.__init__ sets self.${attr} twice`;
+    if (layers.has(attr) || hparams.has(attr) || functional.has(attr)) return `${m.name}.__init__ sets self.${attr} twice`;
+    const fnForm = value.type === 'call' ? STATELESS[facts.callee(value) ?? ''] : undefined;
+    if (fnForm) {
+      // A stateless activation module is its function: `self.act(x)` becomes `F.relu(x)` (same
+      // arguments after the input), which every framework has.
+      const local = facts.imports.localNameFor(fnForm);
+      if (!local) return `${m.name}.__init__: ${value.text} has no spelling through this file's imports (${fnForm})`;
+      const argList = value.childForFieldName('arguments');
+      if (argList && nameUses(argList, argNames).length) return `${m.name}.__init__ builds ${value.text} from constructor arguments; only constant arguments move into forward`;
+      functional.set(attr, { fn: local, args: argList ? argList.text.slice(1, -1).trim() : '', stmt: s });
+      continue;
+    }
     if (value.type === 'call' && layerClass(facts.callee(value), 'torch')) {
       const q = facts.callee(value)!;
       if (DROPOUT.test(q)) modeLayers.dropout = true;
@@ -440,7 +484,7 @@ function parseTorch(facts: Facts, m: ModuleClass, source: string, keepOtherMetho
       if (!attr) { problem = `${m.name}.forward uses self other than through its layers and stored arguments (line ${n.startPosition.row + 1})`; return false; }
       if (attr === 'training') { usesTraining = true; return true; }
       if (hparams.has(attr)) return true;
-      if (layers.has(attr)) {
+      if (layers.has(attr) || functional.has(attr)) {
         const call = p!.parent;
         if (call?.type === 'call' && call.childForFieldName('function')?.id === p!.id) return true;
         problem = `${m.name}.forward uses the layer self.${attr} other than by calling it (line ${n.startPosition.row + 1})`;
@@ -452,7 +496,7 @@ function parseTorch(facts: Facts, m: ModuleClass, source: string, keepOtherMetho
     return true;
   });
   if (problem) return problem;
-  return { body, init: init.def, forward: forward.def, initParams, layers, hparams, initItems, superInit, usesTraining, modeLayers };
+  return { body, init: init.def, forward: forward.def, initParams, layers, hparams, initItems, functional, superInit, usesTraining, modeLayers };
 }
 
 /** The annotation a Flax field gets from a constructor argument. */
@@ -539,6 +583,7 @@ function torchToFlax(facts: Facts, m: ModuleClass, source: string): Phase1 | str
     const attr = selfAttr(n);
     if (attr === undefined) return true;
     if (t.layers.has(attr)) bodyEdits.push({ start: n.startIndex, end: n.endIndex, text: local.get(attr)! });
+    else if (t.functional.has(attr)) bodyEdits.push(...functionalCall(n.parent!, t.functional.get(attr)!));
     else if (t.hparams.has(attr)) bodyEdits.push({ start: n.startIndex, end: n.endIndex, text: `self.${t.hparams.get(attr)}` });
     else if (attr === 'training') bodyEdits.push({ start: n.startIndex, end: n.endIndex, text: 'train' });
     return false;
@@ -590,10 +635,18 @@ function torchToKeras(facts: Facts, m: ModuleClass, source: string): Phase1 | st
     edits.push(appendToList(t.forward.childForFieldName('parameters')!, 'training=None'));
   }
   preorder(t.forward.childForFieldName('body')!, (n) => {
-    if (selfAttr(n) !== 'training') return true;
+    const attr = selfAttr(n);
+    if (attr !== undefined && t.functional.has(attr)) { edits.push(...functionalCall(n.parent!, t.functional.get(attr)!)); return false; }
+    if (attr !== 'training') return true;
     edits.push({ start: n.startIndex, end: n.endIndex, text: 'training' });
     return false;
   });
+  // Stateless activation modules are called as functions now: their __init__ lines go.
+  for (const { stmt } of t.functional.values()) {
+    const line = blockLines(source, stmt);
+    const next = source.indexOf('\n', stmt.endIndex);
+    edits.push({ start: line.start, end: next < 0 ? stmt.endIndex : next + 1, text: '' });
+  }
   const text = rewrite(source, m.node.startIndex, m.node.endIndex, edits);
   const placed = replaceClass(source, m.node, indentOf(source, m.node) + text);
   const notes = [`Keras layers created in __init__ build their weights on first call; call(), not forward(), holds the computation.`];
