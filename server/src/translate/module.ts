@@ -519,6 +519,8 @@ function torchToFlax(facts: Facts, m: ModuleClass, source: string): Phase1 | str
   const i1 = indentOf(source, t.init);
   const i2 = i1 + indentOf(source, t.init.childForFieldName('body')!).slice(i1.length);
   const argNames = new Set(t.initParams.slice(1).map((p) => p.name));
+  // Every Flax module already has the fields `name` and `parent`.
+  for (const reserved of ['name', 'parent']) if (argNames.has(reserved)) return `${m.name}.__init__ takes ${reserved}, which every Flax module already has as a field`;
   const needsTrain = t.usesTraining || t.modeLayers.dropout || t.modeLayers.batchNorm;
   const forwardBody = t.forward.childForFieldName('body')!;
 
