@@ -798,10 +798,32 @@ function flaxToTorch(facts: Facts, m: ModuleClass, source: string): Phase1 | str
       edits.push({ start: line.start, end: next < 0 ? s!.endIndex : next + 1, text: '' });
     }
   }
+  // Names that exist only while __call__ runs: a layer built from them cannot move into __init__.
+  const callLocals = new Set<string>(callParams.map((p) => p.name).filter((x) => x !== 'self'));
+  preorder(callBody, (n) => {
+    if (n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement') {
+      const left = n.childForFieldName('left');
+      if (left) preorder(left, (x) => { if (x.type === 'identifier') callLocals.add(x.text); return x.type !== 'attribute' && x.type !== 'subscript'; });
+    }
+    return true;
+  });
+  const REPEATS = new Set(['for_statement', 'while_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression', 'lambda', 'function_definition']);
   preorder(callBody, (n) => {
     if (problem) return false;
     if (n.type === 'call' && layerClass(facts.callee(n), 'jax')) {
       const p = n.parent;
+      // One layer per loop iteration (or per call of a nested function) is not one layer in __init__.
+      for (let a = n.parent; a && a.id !== callBody.id; a = a.parent) {
+        if (REPEATS.has(a.type)) { problem = `${m.name}.__call__ creates the layer ${n.text.slice(0, 40)} inside a ${a.type.replace(/_/g, ' ')} (line ${n.startPosition.row + 1}): one layer per repetition has no single __init__ counterpart`; return false; }
+      }
+      const args = n.childForFieldName('arguments');
+      // The mode flag is fine as a mode keyword (it goes: PyTorch layers follow the module's mode).
+      const inModeKeyword = (x: Node) => {
+        for (let a = x.parent; a && a.id !== args!.id; a = a.parent) if (a.type === 'keyword_argument' && MODE_KWARGS.has(a.childForFieldName('name')?.text ?? '')) return true;
+        return false;
+      };
+      const reads = args ? nameUses(args, callLocals).filter((x) => !inModeKeyword(x)) : [];
+      if (reads.length) { problem = `${m.name}.__call__ builds the layer ${n.text.slice(0, 40)} from ${reads[0].text}, a value of __call__ that PyTorch's __init__ does not have (line ${n.startPosition.row + 1})`; return false; }
       if (hoisted.some((h) => h.ctor.id === n.id)) return false;
       if (p?.type === 'call' && p.childForFieldName('function')?.id === n.id) {
         edits.push({ start: n.startIndex, end: n.endIndex, text: `self.${claim(n)}` });
