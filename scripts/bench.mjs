@@ -15,6 +15,7 @@
 //   pyright    pyright (offline) on the same directory, as a reference point
 // Prints tables and writes everything to .tmp/bench-results.json.
 import * as esbuild from 'esbuild';
+import { nodeBundleOptions } from './esbuild-options.mjs';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -78,18 +79,7 @@ function tiny(name, fn, iterations, warmup = 2) {
 
 async function buildCore() {
   const outfile = path.join(TMP, 'bench-core.cjs');
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'scripts', 'bench-core.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    logLevel: 'warning',
-    define: { __FRAMEWISE_VERSION__: '"bench"', 'import.meta.url': '__import_meta_url' },
-    banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
-  });
+  await esbuild.build({ ...nodeBundleOptions('bench'), entryPoints: [path.join(ROOT, 'scripts', 'bench-core.ts')], outfile });
   return require(outfile);
 }
 

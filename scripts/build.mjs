@@ -1,20 +1,11 @@
 // Bundles the client, the language server and the CLI with esbuild.
 import * as esbuild from 'esbuild';
 import { readFileSync, chmodSync } from 'node:fs';
+import { nodeBundleOptions } from './esbuild-options.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  logLevel: 'warning',
-  // web-tree-sitter is ESM and reads import.meta.url; give the CJS bundle a real one.
-  define: { __FRAMEWISE_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__import_meta_url' },
-  banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
-};
+const common = nodeBundleOptions(pkg.version);
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },

@@ -56,7 +56,7 @@ export function translateActions(state: DocState, params: CodeActionParams): Cod
     if (mod) {
       for (const to of FRAMEWORKS) {
         if (to === mod.framework || (mod.framework !== 'torch' && to !== 'torch') || !wants(translateKind(to))) continue;
-        const r = translateModule(doc.text, mod.node.startIndex, to);
+        const r = translateModule(doc.text, mod.node.startIndex, to, { tree });
         if (!r.ok) continue;
         actions.push({
           title: `Translate class ${mod.name} to ${MODULE_LABEL[to]}${r.notes.length ? ' (with notes)' : ''}`,

@@ -12,7 +12,7 @@
  *
  * Anything outside the supported shape is refused with the reason; no partial rewrite is produced.
  */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { createParser, safeParse } from '../parse/parser';
 import { preorder, syntaxErrors } from '../parse/syntax';
 import { dominantLineBreak, withLineBreak } from '../parse/eol';
@@ -83,17 +83,19 @@ export function moduleClass(facts: Facts, node: Node): ModuleClass | undefined {
 }
 
 /** Translate the module class starting at `classStart` in `source` to `to`; the whole file's new text. */
-export function translateModule(source: string, classStart: number, to: FrameworkKey, catalog?: Catalog): ModuleTranslation {
+export function translateModule(source: string, classStart: number, to: FrameworkKey, options: { tree?: Tree; catalog?: Catalog } = {}): ModuleTranslation {
+  const { catalog } = options;
   const parser = createParser();
   try {
-    const tree = safeParse(parser, source);
+    // The caller's tree of `source` when it has one (the server's document), else a fresh parse.
+    const tree = options.tree ?? safeParse(parser, source);
     if (!tree) return { ok: false, reason: 'the parser gave up on this file' };
     try {
       const found = classAt(tree.rootNode, classStart);
       if (!found) return { ok: false, reason: 'no class here' };
       // Notes of an earlier translation describe the code as it was: they go before translating again.
       const clean = withoutStaleNotes(source, found);
-      if (clean.text !== source) return translateModule(clean.text, clean.classStart, to, catalog);
+      if (clean.text !== source) return translateModule(clean.text, clean.classStart, to, { catalog });
       const translator = Translator.forTree(tree, source, catalog);
       const cls = found;
       const m = moduleClass(translator.facts, cls);
@@ -120,7 +122,7 @@ export function translateModule(source: string, classStart: number, to: Framewor
       if (worse) return { ok: false, reason: 'the translated module would not parse' };
       return { ok: true, text, notes: result.notes, from: m.framework, to, name: m.name };
     } finally {
-      tree.delete();
+      if (tree !== options.tree) tree.delete();
     }
   } finally {
     parser.delete();
@@ -352,6 +354,12 @@ function rewrite(source: string, start: number, end: number, edits: OffsetEdit[]
 /** The lines of a block, from the start of its first line to its end. */
 function blockLines(source: string, block: Node): { start: number; end: number } {
   return { start: source.lastIndexOf('\n', block.startIndex - 1) + 1, end: block.endIndex };
+}
+
+/** Remove a statement with its whole lines (indentation and line break included). */
+function deleteLines(source: string, stmt: Node): OffsetEdit {
+  const next = source.indexOf('\n', stmt.endIndex);
+  return { start: blockLines(source, stmt).start, end: next < 0 ? stmt.endIndex : next + 1, text: '' };
 }
 
 /** Remove one argument or parameter from its list, with the comma that separates it. */
@@ -644,11 +652,7 @@ function torchToKeras(facts: Facts, m: ModuleClass, source: string): Phase1 | st
     return false;
   });
   // Stateless activation modules are called as functions now: their __init__ lines go.
-  for (const { stmt } of t.functional.values()) {
-    const line = blockLines(source, stmt);
-    const next = source.indexOf('\n', stmt.endIndex);
-    edits.push({ start: line.start, end: next < 0 ? stmt.endIndex : next + 1, text: '' });
-  }
+  for (const { stmt } of t.functional.values()) edits.push(deleteLines(source, stmt));
   const text = rewrite(source, m.node.startIndex, m.node.endIndex, edits);
   const placed = replaceClass(source, m.node, indentOf(source, m.node) + text);
   const notes = [`Keras layers created in __init__ build their weights on first call; call(), not forward(), holds the computation.`];
@@ -793,9 +797,7 @@ function flaxToTorch(facts: Facts, m: ModuleClass, source: string): Phase1 | str
     const right = a?.childForFieldName('right');
     if (left?.type === 'identifier' && right?.type === 'call' && layerClass(facts.callee(right), 'jax')) {
       localLayers.set(left.text, claim(right, left.text));
-      const line = blockLines(source, s!);
-      const next = source.indexOf('\n', s!.endIndex);
-      edits.push({ start: line.start, end: next < 0 ? s!.endIndex : next + 1, text: '' });
+      edits.push(deleteLines(source, s!));
     }
   }
   // Names that exist only while __call__ runs: a layer built from them cannot move into __init__.
