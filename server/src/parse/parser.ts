@@ -8,6 +8,12 @@ import { Language, Parser, type Tree } from 'web-tree-sitter';
 
 let language: Language | undefined;
 let initPromise: Promise<Language> | undefined;
+let runtime: Record<string, unknown> | undefined;
+
+/** The WASM runtime object (functions and heap views), once `initParser()` has run; see syntax.ts. */
+export function wasmRuntime(): Record<string, unknown> | undefined {
+  return runtime;
+}
 
 export function locateGrammarDir(): string {
   const dir = findResourceDir('grammars', 'tree-sitter-python.wasm', 'FRAMEWISE_GRAMMARS');
@@ -20,7 +26,11 @@ export function initParser(): Promise<Language> {
   if (!initPromise) {
     initPromise = (async () => {
       const dir = locateGrammarDir();
-      await Parser.init({ locateFile: (name: string) => path.join(dir, name) });
+      // Emscripten makes the options object the module itself: kept so that syntax.ts can walk a
+      // whole tree with the runtime's own cursor functions (see `flatten`).
+      const options: Record<string, unknown> = { locateFile: (name: string) => path.join(dir, name) };
+      await Parser.init(options);
+      runtime = options;
       language = await Language.load(path.join(dir, 'tree-sitter-python.wasm'));
       return language;
     })();

@@ -8,8 +8,8 @@
  * which corrupts the WASM heap ("memory access out of bounds" in a later, unrelated parse). So every
  * cursor in Framewise is created here and deleted in a `finally`.
  */
-import { Query, type Node, type Tree } from 'web-tree-sitter';
-import { getLanguage } from './parser';
+import { Query, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { getLanguage, wasmRuntime } from './parser';
 
 /** Visit every node under `root` (itself included) in pre-order. `visit` returns false to skip a node's children. */
 export function preorder(root: Node, visit: (node: Node) => boolean | void): void {
@@ -34,4 +34,141 @@ export function syntaxErrors(tree: Tree): number {
   if (!tree.rootNode.hasError) return 0;
   errorQuery ??= new Query(getLanguage(), '(ERROR) @error (MISSING) @missing');
   return errorQuery.captures(tree.rootNode).length;
+}
+
+/** Per-node flags in a `FlatTree`. */
+export const FLAG_NAMED = 1;
+export const FLAG_MISSING = 2;
+/** tree-sitter's type id of ERROR nodes. */
+export const ERROR_TYPE_ID = 0xffff;
+
+/**
+ * A whole tree as columns, nodes numbered in pre-order (document order, a parent before its
+ * children): what `mirror.ts` serves the analysis from, so that reading the tree costs one walk
+ * instead of several WASM calls per property per node.
+ */
+export interface FlatTree {
+  count: number;
+  typeId: Uint16Array;
+  /** UTF-16 offsets, as web-tree-sitter reports them for a tree parsed from a JS string */
+  start: Uint32Array;
+  end: Uint32Array;
+  /** field id under the parent (0: none) */
+  field: Uint16Array;
+  /** parent's number (-1 for the root) */
+  parent: Int32Array;
+  /** the number after the node's last descendant */
+  after: Int32Array;
+  flags: Uint8Array;
+  /** web-tree-sitter's `Node.id` of each node, to map a node of the tree to its number */
+  nodeId: Uint32Array;
+}
+
+type WasmFn = (tree: number) => number;
+
+/** What the walk reads at the cursor: the runtime's cursor functions directly, or the library's cursor. */
+interface CursorReader {
+  type: () => number; start: () => number; end: () => number; field: () => number;
+  id: () => number; named: () => number; missing: () => number;
+  first: () => boolean; next: () => boolean; up: () => boolean;
+  /** Leave the cursor's state where `cursor.delete()` expects it. */
+  finish: () => void;
+}
+
+/**
+ * The library's cursor methods copy the cursor into a shared transfer buffer, call the runtime and
+ * copy it back, for every move and every property. The runtime's `_ts_tree_cursor_*_wasm` functions
+ * read and write the cursor in that same buffer, so a walk that owns the buffer from start to end
+ * (synchronously) can call them directly: about four times faster. Used when the runtime object is
+ * at hand and has those functions; otherwise the library's cursor.
+ */
+function directReader(cursor: TreeCursor, tree: Tree): CursorReader | undefined {
+  const rt = wasmRuntime() as Record<string, unknown> & { HEAP32?: Int32Array } | undefined;
+  const fn = (name: string) => (rt && typeof rt[name] === 'function' ? rt[name] as WasmFn : undefined);
+  const init = fn('_ts_init');
+  const fns = [
+    '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_start_index_wasm', '_ts_tree_cursor_end_index_wasm',
+    '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_current_node_id_wasm', '_ts_tree_cursor_current_node_is_named_wasm',
+    '_ts_tree_cursor_current_node_is_missing_wasm', '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm',
+    '_ts_tree_cursor_goto_parent_wasm',
+  ].map(fn);
+  const handle = (cursor as unknown as Record<number, number>);
+  const treeHandle = (tree as unknown as Record<number, number>)[0];
+  if (!rt || !init || fns.some((f) => !f) || !(rt.HEAP32 instanceof Int32Array) || typeof treeHandle !== 'number') return undefined;
+  transferBuffer ??= init(0);
+  const at = transferBuffer >> 2;
+  const heap = rt.HEAP32;
+  for (let k = 0; k < 4; k++) heap[at + k] = handle[k];
+  const [type, start, end, field, id, named, missing, first, next, up] = fns as WasmFn[];
+  const t = treeHandle;
+  return {
+    type: () => type(t), start: () => start(t), end: () => end(t), field: () => field(t), id: () => id(t) >>> 0,
+    named: () => named(t), missing: () => missing(t),
+    first: () => first(t) === 1, next: () => next(t) === 1, up: () => up(t) === 1,
+    // The heap may have grown during the walk (the cursor's stack): read the view afresh.
+    finish: () => { const h = rt.HEAP32!; for (let k = 0; k < 4; k++) handle[k] = h[at + k]; },
+  };
+}
+let transferBuffer: number | undefined;
+
+function libraryReader(c: TreeCursor): CursorReader {
+  return {
+    type: () => c.nodeTypeId, start: () => c.startIndex, end: () => c.endIndex, field: () => c.currentFieldId,
+    id: () => c.nodeId >>> 0, named: () => (c.nodeIsNamed ? 1 : 0), missing: () => (c.nodeIsMissing ? 1 : 0),
+    first: () => c.gotoFirstChild(), next: () => c.gotoNextSibling(), up: () => c.gotoParent(),
+    finish: () => undefined,
+  };
+}
+
+/** Whether `flatten` reads through the runtime directly (for the benchmark and tests). */
+export let lastFlattenDirect = false;
+
+/** The whole tree in one walk (see `FlatTree`). `forceLibrary` uses the library's cursor (tests). */
+export function flatten(tree: Tree, forceLibrary = false): FlatTree {
+  let size = Math.max(1, tree.rootNode.descendantCount);
+  let typeId = new Uint16Array(size);
+  let start = new Uint32Array(size);
+  let end = new Uint32Array(size);
+  let field = new Uint16Array(size);
+  let parent = new Int32Array(size);
+  let after = new Int32Array(size);
+  let flags = new Uint8Array(size);
+  let nodeId = new Uint32Array(size);
+  const grow = () => {
+    size *= 2;
+    const g = <T extends Uint16Array | Uint32Array | Int32Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b; };
+    typeId = g(typeId); start = g(start); end = g(end); field = g(field); parent = g(parent); after = g(after); flags = g(flags); nodeId = g(nodeId);
+  };
+  let n = 0;
+  const cursor = tree.walk();
+  let reader: CursorReader | undefined;
+  try {
+    const direct = forceLibrary ? undefined : directReader(cursor, tree);
+    lastFlattenDirect = !!direct;
+    reader = direct ?? libraryReader(cursor);
+    const r = reader;
+    let up = -1;
+    walk: for (;;) {
+      if (n === size) grow();
+      const i = n++;
+      typeId[i] = r.type();
+      start[i] = r.start();
+      end[i] = r.end();
+      field[i] = r.field();
+      nodeId[i] = r.id();
+      parent[i] = up;
+      flags[i] = (r.named() ? FLAG_NAMED : 0) | (r.missing() ? FLAG_MISSING : 0);
+      if (r.first()) { up = i; continue; }
+      after[i] = n;
+      while (!r.next()) {
+        if (!r.up()) break walk;
+        after[up] = n;
+        up = parent[up];
+      }
+    }
+  } finally {
+    reader?.finish();
+    cursor.delete();
+  }
+  return { count: n, typeId, start, end, field, parent, after, flags, nodeId };
 }

@@ -1,0 +1,216 @@
+/**
+ * The syntax tree as plain JavaScript: one walk over a web-tree-sitter tree (`flatten`) gives columns
+ * of numbers, and `SyntaxNode` objects, made on first use, answer from them. The analysis (facts,
+ * rules, translation) reads nodes through this instead of the library's `Node`, whose every property
+ * read copies the node into WASM memory and calls into it: on a 5,000-line file that was most of the
+ * analysis time. The API is the subset of web-tree-sitter's `Node` the analysis uses, with the same
+ * meanings (tests compare the two on real code), so rules read as they would against the library.
+ *
+ * A `SyntaxTree` is a snapshot: it stays valid after the web-tree-sitter tree it came from is edited
+ * or deleted.
+ */
+import type { Language, Point, Tree } from 'web-tree-sitter';
+import { parserText } from './parser';
+import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, flatten, type FlatTree } from './syntax';
+
+export class SyntaxTree {
+  readonly text: string;
+  private readonly flat: FlatTree;
+  private readonly types: string[];
+  private readonly fieldIds = new Map<string, number>();
+  private readonly fieldNames: Array<string | null>;
+  private readonly typeIds = new Map<string, number[]>();
+  private readonly nodes: Array<SyntaxNode | undefined>;
+  private lines: number[] | undefined;
+  private byNodeId: Map<number, number> | undefined;
+
+  /** `source` is the text the tree was parsed from, before `parserText` (positions and offsets agree). */
+  constructor(tree: Tree, source: string, flat: FlatTree = flatten(tree)) {
+    this.flat = flat;
+    this.text = parserText(source);
+    const language: Language = tree.language;
+    this.types = language.types;
+    this.fieldNames = language.fields;
+    language.fields.forEach((name, id) => { if (name) this.fieldIds.set(name, id); });
+    this.types.forEach((name, id) => {
+      if (!name) return;
+      const ids = this.typeIds.get(name);
+      if (ids) ids.push(id);
+      else this.typeIds.set(name, [id]);
+    });
+    this.typeIds.set('ERROR', [ERROR_TYPE_ID]);
+    this.nodes = new Array(flat.count);
+  }
+
+  /** Number of nodes (the root included). */
+  get count(): number { return this.flat.count; }
+
+  get rootNode(): SyntaxNode { return this.node(0); }
+
+  /** The node numbered `i` (pre-order); one object per node. */
+  node(i: number): SyntaxNode {
+    return (this.nodes[i] ??= new SyntaxNode(this, i));
+  }
+
+  // ---- columns, for SyntaxNode and for whole-tree scans ------------------------------------------
+
+  typeIdOf(i: number): number { return this.flat.typeId[i]; }
+  typeOf(i: number): string { return this.types[this.flat.typeId[i]] || 'ERROR'; }
+  startOf(i: number): number { return this.flat.start[i]; }
+  endOf(i: number): number { return this.flat.end[i]; }
+  parentOf(i: number): number { return this.flat.parent[i]; }
+  /** The number after node i's last descendant. */
+  afterOf(i: number): number { return this.flat.after[i]; }
+  fieldOf(i: number): number { return this.flat.field[i]; }
+  isNamed(i: number): boolean { return (this.flat.flags[i] & FLAG_NAMED) !== 0; }
+  isMissing(i: number): boolean { return (this.flat.flags[i] & FLAG_MISSING) !== 0; }
+  fieldId(name: string): number | undefined { return this.fieldIds.get(name); }
+  fieldName(id: number): string | null { return id ? this.fieldNames[id] ?? null : null; }
+  /** Type ids with this name (named and anonymous). */
+  typeIdsFor(name: string): number[] { return this.typeIds.get(name) ?? []; }
+
+  /** Row and UTF-16 column of an offset, counting '\n' as tree-sitter does. */
+  position(offset: number): Point {
+    const lines = (this.lines ??= lineStartsOf(this.text));
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: offset - lines[lo] };
+  }
+
+  /** The node of this tree for a web-tree-sitter node of the tree it was made from (by `Node.id`). */
+  fromTreeNode(node: { id: number } | null): SyntaxNode | null {
+    if (!node) return null;
+    if (!this.byNodeId) {
+      this.byNodeId = new Map();
+      const ids = this.flat.nodeId;
+      for (let i = this.flat.count - 1; i >= 0; i--) this.byNodeId.set(ids[i], i);
+    }
+    const i = this.byNodeId.get(node.id >>> 0);
+    return i === undefined ? null : this.node(i);
+  }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** A node of a `SyntaxTree`; the same names and meanings as web-tree-sitter's `Node`. */
+export class SyntaxNode {
+  private kids: SyntaxNode[] | undefined;
+  private named: SyntaxNode[] | undefined;
+  private memoText: string | undefined;
+
+  constructor(readonly tree: SyntaxTree, readonly id: number) {}
+
+  get typeId(): number { return this.tree.typeIdOf(this.id); }
+  get type(): string { return this.tree.typeOf(this.id); }
+  get isNamed(): boolean { return this.tree.isNamed(this.id); }
+  get isMissing(): boolean { return this.tree.isMissing(this.id); }
+  get isError(): boolean { return this.tree.typeIdOf(this.id) === ERROR_TYPE_ID; }
+  get startIndex(): number { return this.tree.startOf(this.id); }
+  get endIndex(): number { return this.tree.endOf(this.id); }
+  get startPosition(): Point { return this.tree.position(this.tree.startOf(this.id)); }
+  get endPosition(): Point { return this.tree.position(this.tree.endOf(this.id)); }
+  get text(): string {
+    return (this.memoText ??= this.tree.text.slice(this.tree.startOf(this.id), this.tree.endOf(this.id)));
+  }
+
+  get parent(): SyntaxNode | null {
+    const p = this.tree.parentOf(this.id);
+    return p < 0 ? null : this.tree.node(p);
+  }
+
+  get children(): SyntaxNode[] {
+    if (!this.kids) {
+      const t = this.tree;
+      const kids: SyntaxNode[] = [];
+      for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) kids.push(t.node(c));
+      this.kids = kids;
+    }
+    return this.kids;
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+
+  get childCount(): number { return this.children.length; }
+  get namedChildCount(): number { return this.namedChildren.length; }
+  child(index: number): SyntaxNode | null { return this.children[index] ?? null; }
+  namedChild(index: number): SyntaxNode | null { return this.namedChildren[index] ?? null; }
+  get firstChild(): SyntaxNode | null { return this.child(0); }
+  get lastChild(): SyntaxNode | null { return this.children[this.children.length - 1] ?? null; }
+  get firstNamedChild(): SyntaxNode | null { return this.namedChild(0); }
+  get lastNamedChild(): SyntaxNode | null { return this.namedChildren[this.namedChildren.length - 1] ?? null; }
+
+  /** The first child in the field (a field on a hidden node is reported on its visible children, as tree-sitter does). */
+  childForFieldName(name: string): SyntaxNode | null {
+    const f = this.tree.fieldId(name);
+    if (f === undefined) return null;
+    const t = this.tree;
+    for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) if (t.fieldOf(c) === f) return t.node(c);
+    return null;
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    const f = this.tree.fieldId(name);
+    if (f === undefined) return [];
+    return this.children.filter((c) => this.tree.fieldOf(c.id) === f);
+  }
+
+  /** Field name of the node under its parent, if any. */
+  get fieldName(): string | null {
+    return this.tree.fieldName(this.tree.fieldOf(this.id));
+  }
+
+  /** The node itself and its descendants of the given types, in document order. */
+  descendantsOfType(types: string | string[]): SyntaxNode[] {
+    const t = this.tree;
+    const ids = new Set((typeof types === 'string' ? [types] : types).flatMap((n) => t.typeIdsFor(n)));
+    const out: SyntaxNode[] = [];
+    for (let i = this.id, end = t.afterOf(this.id); i < end; i++) if (ids.has(t.typeIdOf(i))) out.push(t.node(i));
+    return out;
+  }
+
+  /** Smallest named node spanning [start, end], as tree-sitter's `namedDescendantForIndex`. */
+  namedDescendantForIndex(start: number, end = start): SyntaxNode | null { return this.descendantFor(start, end, true); }
+  /** Smallest node spanning [start, end], as tree-sitter's `descendantForIndex`. */
+  descendantForIndex(start: number, end = start): SyntaxNode | null { return this.descendantFor(start, end, false); }
+
+  private descendantFor(rangeStart: number, rangeEnd: number, namedOnly: boolean): SyntaxNode | null {
+    if (rangeStart > rangeEnd) return null;
+    const t = this.tree;
+    let node = this.id;
+    let last = this.id;
+    for (let descended = true; descended;) {
+      descended = false;
+      for (let c = node + 1, end = t.afterOf(node); c < end; c = t.afterOf(c)) {
+        const cEnd = t.endOf(c);
+        const cStart = t.startOf(c);
+        // It must reach the end of the range, and pass its start (or, when empty, touch it)…
+        if (cEnd < rangeEnd) continue;
+        if (cStart === cEnd ? cEnd < rangeStart : cEnd <= rangeStart) continue;
+        // …and begin at or before the start.
+        if (rangeStart < cStart) break;
+        node = c;
+        if (!namedOnly || t.isNamed(c)) last = c;
+        descended = true;
+        break;
+      }
+    }
+    return t.node(last);
+  }
+
+  equals(other: SyntaxNode | null | undefined): boolean {
+    return !!other && other.tree === this.tree && other.id === this.id;
+  }
+
+  toString(): string { return `(${this.type} ${this.startIndex}-${this.endIndex})`; }
+}

@@ -1,0 +1,153 @@
+/**
+ * The analysis reads trees through `SyntaxTree` (parse/mirror.ts), built in one walk, instead of
+ * web-tree-sitter's `Node`. These tests hold the two to the same answers, node by node, on every
+ * Python file in the repository, on broken code and on odd line endings, both with the walk that calls
+ * the runtime directly and with the library's cursor.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+import { ready } from '../helpers/analyze';
+import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
+import { flatten, lastFlattenDirect, preorder } from '../../server/src/parse/syntax';
+import { SyntaxTree, type SyntaxNode } from '../../server/src/parse/mirror';
+
+beforeAll(ready);
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function pythonFiles(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) { if (e.name !== 'node_modules') pythonFiles(p, out); } else if (e.name.endsWith('.py')) out.push(p);
+  }
+  return out;
+}
+
+const BROKEN = [
+  'def f(x:\n    return x +\n',
+  'import torch\nx = torch.sum(t, dim=\nclass A(:\n  pass\n',
+  'if x:\n\tpass\n  else:\n    y = [1, 2,\n',
+  '((((((((((',
+  '',
+  '\n\n',
+  'x = "unterminated\n@jax.jit\ndef g(: pass',
+  'a = 1\rb = 2\r\nc = 3\n',
+  'é = "ü"; 𝒳 = f(é, 𝒳)  # non-BMP\n',
+  '\u0000\u0001binary\u00ff = 3\n',
+];
+
+function fieldNames(): string[] {
+  return getLanguage().fields.filter((f): f is string => !!f);
+}
+
+/** Compare every node of the mirror with the library's node it stands for. */
+function compare(tree: Tree, source: string, mirror: SyntaxTree): void {
+  const fields = fieldNames();
+  const real: Node[] = [];
+  preorder(tree.rootNode, (n) => { real.push(n); });
+  expect(mirror.count).toBe(real.length);
+  const same = (m: SyntaxNode | null, r: Node | null, what: string) => {
+    if (!r) { expect(m, what).toBeNull(); return; }
+    expect(m, what).not.toBeNull();
+    expect([m!.type, m!.startIndex, m!.endIndex], what).toEqual([r.type, r.startIndex, r.endIndex]);
+    expect(mirror.fromTreeNode(r), what).toBe(m);
+  };
+  real.forEach((r, i) => {
+    const m = mirror.node(i);
+    const where = `node ${i} ${r.type} @${r.startIndex}`;
+    expect([m.type, m.typeId, m.isNamed, m.isMissing, m.isError], where)
+      .toEqual([r.type, r.typeId, r.isNamed, r.isMissing, r.isError]);
+    expect([m.startIndex, m.endIndex, m.startPosition, m.endPosition], where)
+      .toEqual([r.startIndex, r.endIndex, r.startPosition, r.endPosition]);
+    expect(m.text, where).toBe(r.text);
+    same(m.parent, r.parent, `${where} parent`);
+    expect(m.children.map((c) => c.id), `${where} children`).toEqual(r.children.map((c) => mirror.fromTreeNode(c)!.id));
+    expect(m.namedChildren.map((c) => c.id), `${where} named children`).toEqual(r.namedChildren.map((c) => mirror.fromTreeNode(c)!.id));
+    for (const f of fields) {
+      same(m.childForFieldName(f), r.childForFieldName(f), `${where} field ${f}`);
+      expect(m.childrenForFieldName(f).map((c) => c.id), `${where} fields ${f}`)
+        .toEqual(r.childrenForFieldName(f).map((c) => mirror.fromTreeNode(c)!.id));
+    }
+  });
+  for (const types of [['identifier'], ['call', 'decorator'], ['ERROR']]) {
+    expect(mirror.rootNode.descendantsOfType(types).map((n) => n.id), types.join())
+      .toEqual(tree.rootNode.descendantsOfType(types).map((n) => mirror.fromTreeNode(n)!.id));
+  }
+  const text = parserText(source);
+  const step = Math.max(1, Math.floor(text.length / 400));
+  for (let at = 0; at <= text.length; at += step) {
+    same(mirror.rootNode.namedDescendantForIndex(at, at), tree.rootNode.namedDescendantForIndex(at, at), `named descendant at ${at}`);
+    same(mirror.rootNode.descendantForIndex(at, at), tree.rootNode.descendantForIndex(at, at), `descendant at ${at}`);
+    const end = Math.min(text.length, at + 7);
+    same(mirror.rootNode.namedDescendantForIndex(at, end), tree.rootNode.namedDescendantForIndex(at, end), `named descendant ${at}-${end}`);
+  }
+}
+
+describe('SyntaxTree mirrors the web-tree-sitter tree', () => {
+  const files = [...pythonFiles(path.join(ROOT, 'samples')), ...pythonFiles(path.join(ROOT, 'tests'))];
+
+  it('walks through the runtime directly here (the fast path is the one under test)', () => {
+    const parser = createParser();
+    const tree = parser.parse('x = 1\n')!;
+    flatten(tree);
+    expect(lastFlattenDirect).toBe(true);
+    tree.delete();
+    parser.delete();
+  });
+
+  it.each(files.map((f) => [path.relative(ROOT, f)]))('%s', (rel) => {
+    const source = fs.readFileSync(path.join(ROOT, rel), 'utf8');
+    const parser = createParser();
+    const tree = parser.parse(parserText(source))!;
+    try {
+      compare(tree, source, new SyntaxTree(tree, source));
+    } finally {
+      tree.delete();
+      parser.delete();
+    }
+  });
+
+  it.each(BROKEN.map((s, i) => [i, s]))('broken or odd input %i', (_i, source) => {
+    const parser = createParser();
+    const tree = parser.parse(parserText(source as string))!;
+    try {
+      compare(tree, source as string, new SyntaxTree(tree, source as string));
+      // The library's cursor gives the same columns as the direct walk.
+      const a = flatten(tree);
+      const b = flatten(tree, true);
+      expect(b).toEqual(a);
+    } finally {
+      tree.delete();
+      parser.delete();
+    }
+  });
+
+  it('stays readable after its tree is edited and deleted', () => {
+    const parser = createParser();
+    const source = 'import torch\ny = torch.sum(x, dim=1)\n';
+    const tree = parser.parse(source)!;
+    const mirror = new SyntaxTree(tree, source);
+    tree.delete();
+    parser.delete();
+    const call = mirror.rootNode.descendantsOfType('call')[0];
+    expect(call.childForFieldName('function')!.text).toBe('torch.sum');
+    expect(call.endPosition).toEqual({ row: 1, column: 23 });
+  });
+
+  it('walks 20,000-deep nesting without recursion', () => {
+    const parser = createParser();
+    const source = `x = ${'['.repeat(20000)}${']'.repeat(20000)}\n`;
+    const tree = parser.parse(source)!;
+    const mirror = new SyntaxTree(tree, source);
+    expect(mirror.count).toBe(tree.rootNode.descendantCount);
+    const deepest = mirror.rootNode.namedDescendantForIndex(20003, 20003);
+    expect(deepest?.type).toBe('list');
+    let depth = 0;
+    for (let n: SyntaxNode | null = deepest; n; n = n.parent) depth++;
+    expect(depth).toBeGreaterThan(20000);
+    tree.delete();
+    parser.delete();
+  });
+});
