@@ -1,9 +1,10 @@
 /**
  * The analysis core as one in-process bundle for scripts/bench.mjs (bundled by it with esbuild into
  * .tmp/bench-core.cjs). Re-exports what the benchmarks drive and adds two probes that split analysis
- * time into its phases without changing the core.
+ * time into its phases (the mirror walk, facts) without changing the core.
  */
-import { Query, type Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { SyntaxTree } from '../server/src/parse/mirror';
 import { initParser, createParser, getLanguage, safeParse } from '../server/src/parse/parser';
 import { PythonDocument, lineStarts, positionAt } from '../server/src/parse/document';
 import { analyzeTree, enabledRules } from '../server/src/analyze';
@@ -12,34 +13,20 @@ import { Facts, FACT_NODE_TYPES } from '../server/src/resolve/facts';
 import { ALL_RULES } from '../server/src/rules/index';
 import type { Settings } from '../server/src/config/settings';
 
-export { Query, getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeTree, analyzeTextSync, ALL_RULES };
+export { getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeTree, analyzeTextSync, ALL_RULES };
 
 export const SELECT_ALL: Settings = { select: ['ALL'] };
 
-let captureQuery: Query | undefined;
-
-/** The node types the single analysis query captures with every rule enabled. */
-export function capturedTypes(): string[] {
-  const types = new Set(FACT_NODE_TYPES);
-  // Visitor keys are known only from a rule's create(); a throwaway context is enough to list them.
-  const ctx = { facts: {} as Facts, source: '', report() {}, range: () => ({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }), nameFor: () => ({ text: '', edits: [] }) };
-  for (const r of enabledRules(SELECT_ALL)) {
-    try { for (const k of Object.keys(r.create(ctx as never))) if (k !== 'exit') types.add(k); } catch { /* a rule that reads facts eagerly: skip */ }
-  }
-  return [...types].sort();
+/** Mirror the tree alone (the one walk that reads the tree out of WASM); returns the node count. */
+export function mirrorOnly(tree: Tree, source: string): number {
+  return new SyntaxTree(tree, source).count;
 }
 
-/** Run the capture query alone (the part of analysis that runs inside WASM). */
-export function queryOnly(tree: Tree): number {
-  captureQuery ??= new Query(getLanguage(), capturedTypes().map((t) => `(${t}) @${t}`).join('\n'));
-  return captureQuery.captures(tree.rootNode).length;
-}
-
-/** Query + facts, no rules. */
+/** Mirror + facts, no rules. */
 export function factsOnly(tree: Tree, source: string): Facts {
-  captureQuery ??= new Query(getLanguage(), capturedTypes().map((t) => `(${t}) @${t}`).join('\n'));
-  const facts = new Facts(tree.rootNode, source);
-  facts.build(captureQuery.captures(tree.rootNode));
+  const syntax = new SyntaxTree(tree, source);
+  const facts = new Facts(syntax.rootNode, source);
+  facts.build(syntax.nodesOfTypes(FACT_NODE_TYPES));
   return facts;
 }
 

@@ -3,8 +3,8 @@
 //
 // On generated files of 1k, 5k and 50k lines of framework code (scripts/bench/generate.mjs) and on the
 // sample workspace (samples/), it measures:
-//   inproc     tree-sitter full parse alone (the floor) vs full analysis (parse + query + facts + every
-//              rule, select ALL), and the ratio; the capture query alone as a reference
+//   inproc     tree-sitter full parse alone (the floor) vs full analysis (parse + mirror walk + facts +
+//              every rule, select ALL), and the ratio; the mirror walk alone as a reference
 //   keystroke  one-character edit → incremental re-parse → diagnostics, in process
 //              (PythonDocument.applyChanges + analyzeTree), p50/p95
 //   server     the same keystrokes through the real server over stdio (didChange → publishDiagnostics
@@ -180,17 +180,16 @@ if (want('inproc')) {
     const n = iterationsFor(input.lines);
     log(`in-process parse/analysis: ${input.label} (${n} iterations)`);
     const parse = tiny(`parse ${input.label}`, () => { for (const t of input.texts) core.safeParse(parser, t).delete(); }, n);
-    // The query alone runs on a parsed tree (it keeps nothing between runs); the analysis always starts
-    // from the text, since a tree analysed once keeps what was read from its nodes.
+    // The mirror walk alone runs on a parsed tree; the analysis always starts from the text.
     const trees = input.texts.map((t) => core.safeParse(parser, t));
-    const query = tiny(`query ${input.label}`, () => { for (const t of trees) core.queryOnly(t); }, n);
+    const query = tiny(`mirror ${input.label}`, () => { trees.forEach((t, i) => core.mirrorOnly(t, input.texts[i])); }, n);
     for (const t of trees) t.delete();
     const full = tiny(`full ${input.label}`, () => { for (const t of input.texts) core.analyzeTextSync(t, core.SELECT_ALL); }, n);
     const findings = input.texts.reduce((s, t) => s + core.analyzeTextSync(t, core.SELECT_ALL).findings.length, 0);
     results.inproc.push({ label: input.label, lines: input.lines, bytes: input.bytes, findings, parse, query, analysis: full, ratio: full.p50 / parse.p50 });
   }
-  table('Full parse vs full analysis (in process, median of N runs, ms; analysis = parse + query + facts + all rules)',
-    ['input', 'lines', 'findings', 'parse', 'query alone', 'analysis', 'analysis/parse', 'N'],
+  table('Full parse vs full analysis (in process, median of N runs, ms; analysis = parse + mirror walk + facts + all rules)',
+    ['input', 'lines', 'findings', 'parse', 'mirror walk alone', 'analysis', 'analysis/parse', 'N'],
     results.inproc.map((r) => [r.label, r.lines, r.findings, ms(r.parse.p50), ms(r.query.p50), ms(r.analysis.p50), r.ratio.toFixed(2) + '×', r.parse.n]));
   const five = results.inproc.find((r) => r.lines >= 5000 && r.lines < 10000);
   const fifty = results.inproc.find((r) => r.lines >= 50000);

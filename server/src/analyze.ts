@@ -1,38 +1,25 @@
 /**
- * The analysis core: tree + text + settings → findings. One query captures every node type that the
- * facts and the enabled rules need; facts are built once, then each capture is dispatched to the rules
- * that visit its type. Nothing here knows about LSP.
+ * The analysis core: tree + text + settings → findings. The tree is read out of WASM once, in one walk
+ * (parse/mirror.ts); the nodes of every type the facts and the enabled rules need are taken from it in
+ * document order, facts are built once, then each node is dispatched to the rules that visit its type.
+ * Nothing here knows about LSP.
  */
-import { Query, type Node, type QueryOptions, type Tree } from 'web-tree-sitter';
-import { getLanguage } from './parse/parser';
-import { canonicalNode, forgetNodes, knownNodeType, lineStarts, positionAt, type Range, type SkipReason } from './parse/document';
+import type { Tree } from 'web-tree-sitter';
+import { lineStarts, positionAt, type Range, type SkipReason } from './parse/document';
+import { SyntaxTree, type SyntaxNode as Node } from './parse/mirror';
 import { Facts, FACT_NODE_TYPES } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
 import { isRuleEnabled, severityFor, type Settings } from './config/settings';
 import { suppressedCodes } from './suppress';
 
-const queryCache = new Map<string, Query>();
-
-function queryFor(types: string[]): Query {
-  const key = types.join(',');
-  let q = queryCache.get(key);
-  if (!q) {
-    q = new Query(getLanguage(), types.map((t) => `(${t}) @${t}`).join('\n'));
-    queryCache.set(key, q);
-  }
-  return q;
-}
-
 export interface AnalysisResult {
   findings: Finding[];
   facts: Facts;
-  /** Set when analysis gave up (query time budget exceeded on a pathological tree). */
+  /** Set when analysis gave up (time budget exceeded on a pathological tree). */
   skipped?: SkipReason;
 }
 
-/** Longest the node query may run (ms); pathological error trees can make it superlinear. */
-export const QUERY_BUDGET_MS = 3000;
 /** Longest the rules may run over one document (ms) before analysis gives up with a notice. */
 export const RULES_BUDGET_MS = 5000;
 
@@ -47,19 +34,14 @@ export function enabledRules(settings: Settings, rules: Rule[] = ALL_RULES): Rul
 }
 
 export function analyzeTree(tree: Tree, source: string, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
-  try {
-    return analyzeTreeOnce(tree, source, settings, rules);
-  } finally {
-    // What was read from the nodes is kept for one analysis only: an open document keeps its tree,
-    // and must not keep every node object the analysis created.
-    forgetNodes(tree);
-  }
+  return analyzeSyntax(new SyntaxTree(tree, source), source, settings, rules);
 }
 
-function analyzeTreeOnce(tree: Tree, source: string, settings: Settings, rules: Rule[]): AnalysisResult {
+/** The analysis of a tree already mirrored (see parse/mirror.ts). */
+export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
   const active = enabledRules(settings, rules);
   const starts = lineStarts(source);
-  const facts = new Facts(tree.rootNode, source);
+  const facts = new Facts(syntax.rootNode, source);
   const findings: Finding[] = [];
   const toRange = (node: Node): Range => ({
     start: { line: node.startPosition.row, character: node.startPosition.column },
@@ -74,7 +56,7 @@ function analyzeTreeOnce(tree: Tree, source: string, settings: Settings, rules: 
       source,
       range: toRange,
       report(target, message, fix?: Fix) {
-        const range = 'startIndex' in (target as object) ? toRange(target as Node) : (target as Range);
+        const range = 'startIndex' in target ? toRange(target) : target;
         findings.push({ code: rule.meta.code, message, range, severity, fix });
       },
       nameFor: (qualified, preferred) => nameFor(facts, starts, qualified, preferred),
@@ -84,17 +66,8 @@ function analyzeTreeOnce(tree: Tree, source: string, settings: Settings, rules: 
 
   const types = new Set(FACT_NODE_TYPES);
   for (const { visitor } of visitors) for (const k of Object.keys(visitor)) if (k !== 'exit') types.add(k);
-  const queryStart = Date.now();
-  let timedOut = false;
-  const captures = queryFor([...types].sort()).captures(tree.rootNode, {
-    progressCallback: () => (timedOut = Date.now() - queryStart > QUERY_BUDGET_MS),
-  } as QueryOptions);
-  if (timedOut) {
-    return { findings: [], facts, skipped: { kind: 'parse-failed', message: `Framewise skipped this file: its structure is too deeply broken to analyse within ${QUERY_BUDGET_MS / 1000} s (unbalanced brackets?).` } };
-  }
-  // One Node object per tree node, so that what facts and rules read from it is read once; every
-  // pattern is `(type) @type`, so a capture's name is its node's type.
-  for (const c of captures) knownNodeType((c.node = canonicalNode(c.node)), c.name);
+  // Every node of those types, in document order; facts first, then each node to the rules that visit its type.
+  const captures = syntax.nodesOfTypes(types);
   facts.build(captures);
 
   const byType = new Map<string, Array<(n: Node) => void>>();

@@ -102,7 +102,7 @@ describe('SyntaxTree mirrors the web-tree-sitter tree', () => {
     const parser = createParser();
     const tree = parser.parse(parserText(source))!;
     try {
-      compare(tree, source, new SyntaxTree(tree, source));
+      compare(tree, source, new SyntaxTree(tree, source, flatten(tree, { ids: true })));
     } finally {
       tree.delete();
       parser.delete();
@@ -113,10 +113,10 @@ describe('SyntaxTree mirrors the web-tree-sitter tree', () => {
     const parser = createParser();
     const tree = parser.parse(parserText(source as string))!;
     try {
-      compare(tree, source as string, new SyntaxTree(tree, source as string));
+      compare(tree, source as string, new SyntaxTree(tree, source as string, flatten(tree, { ids: true })));
       // The library's cursor gives the same columns as the direct walk.
-      const a = flatten(tree);
-      const b = flatten(tree, true);
+      const a = flatten(tree, { ids: true });
+      const b = flatten(tree, { library: true, ids: true });
       expect(b).toEqual(a);
     } finally {
       tree.delete();

@@ -6,6 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { ready } from '../helpers/analyze';
 import { createParser } from '../../server/src/parse/parser';
 import { identifiersOf } from '../../server/src/translate/translator';
+import { SyntaxTree } from '../../server/src/parse/mirror';
 import { translateSourceSync } from '../../server/src/translate/document';
 
 beforeAll(ready);
@@ -13,7 +14,7 @@ beforeAll(ready);
 function names(src: string): string[] {
   const parser = createParser();
   const tree = parser.parse(src)!;
-  try { return [...identifiersOf(tree)].sort(); } finally { tree.delete(); parser.delete(); }
+  try { return [...identifiersOf(new SyntaxTree(tree, src))].sort(); } finally { tree.delete(); parser.delete(); }
 }
 
 describe('identifiersOf', () => {

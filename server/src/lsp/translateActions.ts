@@ -71,7 +71,7 @@ export function translateActions(state: DocState, params: CodeActionParams): Cod
       for (const to of FRAMEWORKS) {
         if (to === callIdiom.framework || !wants(translateKind(to))) continue;
         // A fresh translator per target: each plans its own imports.
-        const translator = new Translator(base.facts, doc.text, identifiersOnce(state, base));
+        const translator = new Translator(base.facts, doc.text, identifiersOnce(base));
         const plan = planCalls(translator, [callIdiom.call], to);
         if (!plan.edits.length || plan.items.every((i) => i.text === i.call.text)) continue;
         const after = applyOffsetEdits(doc.text, plan.edits);
@@ -97,10 +97,10 @@ export function translateActions(state: DocState, params: CodeActionParams): Cod
 }
 
 const identifierCache = new WeakMap<Translator, Set<string>>();
-function identifiersOnce(state: DocState, base: Translator): Set<string> {
+function identifiersOnce(base: Translator): Set<string> {
   let ids = identifierCache.get(base);
   if (!ids) {
-    ids = state.doc.tree ? identifiersOf(state.doc.tree) : new Set<string>();
+    ids = identifiersOf(base.facts.root.tree);
     identifierCache.set(base, ids);
   }
   return ids;

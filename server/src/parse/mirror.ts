@@ -17,9 +17,9 @@ export class SyntaxTree {
   readonly text: string;
   private readonly flat: FlatTree;
   private readonly types: string[];
-  private readonly fieldIds = new Map<string, number>();
+  private readonly fieldIds: Map<string, number>;
   private readonly fieldNames: Array<string | null>;
-  private readonly typeIds = new Map<string, number[]>();
+  private readonly typeIds: Map<string, number[]>;
   private readonly nodes: Array<SyntaxNode | undefined>;
   private lines: number[] | undefined;
   private byNodeId: Map<number, number> | undefined;
@@ -28,17 +28,11 @@ export class SyntaxTree {
   constructor(tree: Tree, source: string, flat: FlatTree = flatten(tree)) {
     this.flat = flat;
     this.text = parserText(source);
-    const language: Language = tree.language;
-    this.types = language.types;
-    this.fieldNames = language.fields;
-    language.fields.forEach((name, id) => { if (name) this.fieldIds.set(name, id); });
-    this.types.forEach((name, id) => {
-      if (!name) return;
-      const ids = this.typeIds.get(name);
-      if (ids) ids.push(id);
-      else this.typeIds.set(name, [id]);
-    });
-    this.typeIds.set('ERROR', [ERROR_TYPE_ID]);
+    const names = namesOf(tree.language);
+    this.types = names.types;
+    this.fieldNames = names.fieldNames;
+    this.fieldIds = names.fieldIds;
+    this.typeIds = names.typeIds;
     this.nodes = new Array(flat.count);
   }
 
@@ -82,17 +76,57 @@ export class SyntaxTree {
     return { row: lo, column: offset - lines[lo] };
   }
 
-  /** The node of this tree for a web-tree-sitter node of the tree it was made from (by `Node.id`). */
+  /**
+   * The named nodes of the given types, in document order (a parent before its children): what a
+   * query of `(type) @type` patterns captures, with each capture's name being its node's type.
+   */
+  nodesOfTypes(types: Iterable<string>): Array<{ node: SyntaxNode; name: string }> {
+    const wanted: Array<string | undefined> = [];
+    for (const name of types) for (const id of this.typeIdsFor(name)) wanted[id] = name;
+    const out: Array<{ node: SyntaxNode; name: string }> = [];
+    const { typeId, flags, count } = this.flat;
+    for (let i = 0; i < count; i++) {
+      const name = wanted[typeId[i]];
+      if (name !== undefined && (flags[i] & FLAG_NAMED) !== 0) out.push({ node: this.node(i), name });
+    }
+    return out;
+  }
+
+  /** The node of this tree for a web-tree-sitter node of the tree it was made from (by `Node.id`; tests). */
   fromTreeNode(node: { id: number } | null): SyntaxNode | null {
     if (!node) return null;
     if (!this.byNodeId) {
       this.byNodeId = new Map();
       const ids = this.flat.nodeId;
+      if (!ids) throw new Error('SyntaxTree: made without node ids (flatten(tree, { ids: true }))');
       for (let i = this.flat.count - 1; i >= 0; i--) this.byNodeId.set(ids[i], i);
     }
     const i = this.byNodeId.get(node.id >>> 0);
     return i === undefined ? null : this.node(i);
   }
+}
+
+interface LanguageNames { types: string[]; fieldNames: Array<string | null>; fieldIds: Map<string, number>; typeIds: Map<string, number[]> }
+const languageNames = new WeakMap<Language, LanguageNames>();
+
+/** A grammar's type and field names both ways, made once per language. */
+function namesOf(language: Language): LanguageNames {
+  let names = languageNames.get(language);
+  if (!names) {
+    const fieldIds = new Map<string, number>();
+    language.fields.forEach((name, id) => { if (name) fieldIds.set(name, id); });
+    const typeIds = new Map<string, number[]>();
+    language.types.forEach((name, id) => {
+      if (!name) return;
+      const ids = typeIds.get(name);
+      if (ids) ids.push(id);
+      else typeIds.set(name, [id]);
+    });
+    typeIds.set('ERROR', [ERROR_TYPE_ID]);
+    names = { types: language.types, fieldNames: language.fields, fieldIds, typeIds };
+    languageNames.set(language, names);
+  }
+  return names;
 }
 
 function lineStartsOf(text: string): number[] {
@@ -213,4 +247,12 @@ export class SyntaxNode {
   }
 
   toString(): string { return `(${this.type} ${this.startIndex}-${this.endIndex})`; }
+}
+
+/** Visit every node under `root` (itself included) in pre-order; `visit` returns false to skip a node's children. */
+export function preorderSyntax(root: SyntaxNode, visit: (node: SyntaxNode) => boolean | void): void {
+  const t = root.tree;
+  for (let i = root.id, end = t.afterOf(root.id); i < end;) {
+    i = visit(t.node(i)) === false ? t.afterOf(i) : i + 1;
+  }
 }

@@ -60,8 +60,8 @@ export interface FlatTree {
   /** the number after the node's last descendant */
   after: Int32Array;
   flags: Uint8Array;
-  /** web-tree-sitter's `Node.id` of each node, to map a node of the tree to its number */
-  nodeId: Uint32Array;
+  /** web-tree-sitter's `Node.id` of each node (only when asked for: tests map library nodes with it) */
+  nodeId?: Uint32Array;
 }
 
 type WasmFn = (tree: number) => number;
@@ -69,7 +69,7 @@ type WasmFn = (tree: number) => number;
 /** What the walk reads at the cursor: the runtime's cursor functions directly, or the library's cursor. */
 interface CursorReader {
   type: () => number; start: () => number; end: () => number; field: () => number;
-  id: () => number; named: () => number; missing: () => number;
+  id: () => number; missing: () => number;
   first: () => boolean; next: () => boolean; up: () => boolean;
   /** Leave the cursor's state where `cursor.delete()` expects it. */
   finish: () => void;
@@ -88,7 +88,7 @@ function directReader(cursor: TreeCursor, tree: Tree): CursorReader | undefined 
   const init = fn('_ts_init');
   const fns = [
     '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_start_index_wasm', '_ts_tree_cursor_end_index_wasm',
-    '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_current_node_id_wasm', '_ts_tree_cursor_current_node_is_named_wasm',
+    '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_current_node_id_wasm',
     '_ts_tree_cursor_current_node_is_missing_wasm', '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm',
     '_ts_tree_cursor_goto_parent_wasm',
   ].map(fn);
@@ -99,11 +99,11 @@ function directReader(cursor: TreeCursor, tree: Tree): CursorReader | undefined 
   const at = transferBuffer >> 2;
   const heap = rt.HEAP32;
   for (let k = 0; k < 4; k++) heap[at + k] = handle[k];
-  const [type, start, end, field, id, named, missing, first, next, up] = fns as WasmFn[];
+  const [type, start, end, field, id, missing, first, next, up] = fns as WasmFn[];
   const t = treeHandle;
   return {
     type: () => type(t), start: () => start(t), end: () => end(t), field: () => field(t), id: () => id(t) >>> 0,
-    named: () => named(t), missing: () => missing(t),
+    missing: () => missing(t),
     first: () => first(t) === 1, next: () => next(t) === 1, up: () => up(t) === 1,
     // The heap may have grown during the walk (the cursor's stack): read the view afresh.
     finish: () => { const h = rt.HEAP32!; for (let k = 0; k < 4; k++) handle[k] = h[at + k]; },
@@ -114,7 +114,7 @@ let transferBuffer: number | undefined;
 function libraryReader(c: TreeCursor): CursorReader {
   return {
     type: () => c.nodeTypeId, start: () => c.startIndex, end: () => c.endIndex, field: () => c.currentFieldId,
-    id: () => c.nodeId >>> 0, named: () => (c.nodeIsNamed ? 1 : 0), missing: () => (c.nodeIsMissing ? 1 : 0),
+    id: () => c.nodeId >>> 0, missing: () => (c.nodeIsMissing ? 1 : 0),
     first: () => c.gotoFirstChild(), next: () => c.gotoNextSibling(), up: () => c.gotoParent(),
     finish: () => undefined,
   };
@@ -123,8 +123,16 @@ function libraryReader(c: TreeCursor): CursorReader {
 /** Whether `flatten` reads through the runtime directly (for the benchmark and tests). */
 export let lastFlattenDirect = false;
 
-/** The whole tree in one walk (see `FlatTree`). `forceLibrary` uses the library's cursor (tests). */
-export function flatten(tree: Tree, forceLibrary = false): FlatTree {
+/**
+ * The whole tree in one walk (see `FlatTree`). Options for tests: `library` walks with the library's
+ * cursor, `ids` records each node's `Node.id`.
+ */
+export function flatten(tree: Tree, options: { library?: boolean; ids?: boolean } = {}): FlatTree {
+  const forceLibrary = !!options.library;
+  const language = tree.language;
+  // Named or anonymous is a property of the (alias) symbol: asked once per type, not per node.
+  const named: boolean[] = [];
+  const isNamed = (id: number) => (named[id] ??= id === ERROR_TYPE_ID || language.nodeTypeIsNamed(id));
   let size = Math.max(1, tree.rootNode.descendantCount);
   let typeId = new Uint16Array(size);
   let start = new Uint32Array(size);
@@ -133,11 +141,11 @@ export function flatten(tree: Tree, forceLibrary = false): FlatTree {
   let parent = new Int32Array(size);
   let after = new Int32Array(size);
   let flags = new Uint8Array(size);
-  let nodeId = new Uint32Array(size);
+  let nodeId = options.ids ? new Uint32Array(size) : undefined;
   const grow = () => {
     size *= 2;
     const g = <T extends Uint16Array | Uint32Array | Int32Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b; };
-    typeId = g(typeId); start = g(start); end = g(end); field = g(field); parent = g(parent); after = g(after); flags = g(flags); nodeId = g(nodeId);
+    typeId = g(typeId); start = g(start); end = g(end); field = g(field); parent = g(parent); after = g(after); flags = g(flags); if (nodeId) nodeId = g(nodeId);
   };
   let n = 0;
   const cursor = tree.walk();
@@ -151,13 +159,14 @@ export function flatten(tree: Tree, forceLibrary = false): FlatTree {
     walk: for (;;) {
       if (n === size) grow();
       const i = n++;
-      typeId[i] = r.type();
-      start[i] = r.start();
-      end[i] = r.end();
+      const type = (typeId[i] = r.type());
+      const s = (start[i] = r.start());
+      const e = (end[i] = r.end());
       field[i] = r.field();
-      nodeId[i] = r.id();
+      if (nodeId) nodeId[i] = r.id();
       parent[i] = up;
-      flags[i] = (r.named() ? FLAG_NAMED : 0) | (r.missing() ? FLAG_MISSING : 0);
+      // Only an empty node can be MISSING.
+      flags[i] = (isNamed(type) ? FLAG_NAMED : 0) | (s === e && r.missing() ? FLAG_MISSING : 0);
       if (r.first()) { up = i; continue; }
       after[i] = n;
       while (!r.next()) {

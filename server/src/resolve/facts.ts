@@ -1,10 +1,13 @@
 /**
- * Facts computed once per document version from one query over the tree: the import table, the
- * containers (functions, classes, loops, with-blocks, lambdas) and their scope facts — traced scope,
- * training loop, inside `torch.no_grad` — and simple assignment bindings. Rules read these; they
+ * Facts computed once per document version from the nodes of a few types, in document order: the
+ * import table, the containers (functions, classes, loops, with-blocks, lambdas) and their scope
+ * facts — traced scope, training loop, inside `torch.no_grad` — and simple assignment bindings. Rules read these; they
  * never walk the tree themselves.
  */
-import type { Node, QueryCapture } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../parse/mirror';
+
+/** A node of one of the types the facts read, with its type. */
+export interface Capture { node: Node; name: string }
 import { ImportTable, collectImport } from './imports';
 
 export type TraceKind = 'jax' | 'tensorflow' | 'torch';
@@ -391,7 +394,7 @@ export class Facts {
   // ---- construction ------------------------------------------------------------------------
 
   /** Build facts from the document-ordered captures of FACT_NODE_TYPES (+ any other types). */
-  build(captures: QueryCapture[]): void {
+  build(captures: Capture[]): void {
     const stack: number[] = [0];
     const decorated: Node[] = [];
     for (const { node } of captures) {

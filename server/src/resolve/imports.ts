@@ -2,7 +2,7 @@
  * Import table: local names → fully-qualified module paths, from `import` / `from … import` statements.
  * `tf` is canonicalised to `tensorflow` only through the import that binds it — never by alias text.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../parse/mirror';
 
 export interface ImportBinding {
   local: string;

@@ -1,5 +1,5 @@
 /** The rule model: one rule per file, pure functions of (tree, facts, settings) → findings. */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../parse/mirror';
 import type { Facts } from '../resolve/facts';
 import type { Range } from '../parse/document';
 

@@ -1,5 +1,5 @@
 /** Small node helpers shared by rules. */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../parse/mirror';
 import type { Facts } from '../resolve/facts';
 
 /** For `recv.method(...)`: the method name and receiver; undefined for other calls. */

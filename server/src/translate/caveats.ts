@@ -5,7 +5,7 @@
  * backed by the concept's own `differences` text in the catalog; move entries into the catalog data
  * once the schema can say these things.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../parse/mirror';
 import type { FrameworkKey } from '../catalog/types';
 
 export interface CaveatContext {

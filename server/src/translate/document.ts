@@ -4,7 +4,8 @@
  * replaced in place, its notes become `# framewise:` lines above its statement (indented like it),
  * and planned imports go once after the file's last top-level import.
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../parse/mirror';
 import { createParser, initParser, safeParse } from '../parse/parser';
 import { syntaxErrors } from '../parse/syntax';
 import { dominantLineBreak, withLineBreak } from '../parse/eol';

@@ -2,7 +2,7 @@
  * Which catalog idiom is at a position: the API name under the cursor (resolved through the file's
  * imports, or a method spelling like `x.sum` on a tensor), or the innermost idiom call around it.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../parse/mirror';
 import type { FrameworkKey, LoadedConcept } from '../catalog/types';
 import { frameworkOfApi } from '../catalog/index';
 import type { Translator } from './translator';

@@ -12,9 +12,10 @@
  *
  * Anything outside the supported shape is refused with the reason; no partial rewrite is produced.
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { preorderSyntax as preorder, type SyntaxNode as Node } from '../parse/mirror';
 import { createParser, safeParse } from '../parse/parser';
-import { preorder, syntaxErrors } from '../parse/syntax';
+import { syntaxErrors } from '../parse/syntax';
 import { dominantLineBreak, withLineBreak } from '../parse/eol';
 import { FRAMEWORK_LABEL, type Catalog } from '../catalog/index';
 import type { FrameworkKey } from '../catalog/types';
@@ -91,12 +92,12 @@ export function translateModule(source: string, classStart: number, to: Framewor
     const tree = options.tree ?? safeParse(parser, source);
     if (!tree) return { ok: false, reason: 'the parser gave up on this file' };
     try {
-      const found = classAt(tree.rootNode, classStart);
+      const translator = Translator.forTree(tree, source, catalog);
+      const found = classAt(translator.facts.root, classStart);
       if (!found) return { ok: false, reason: 'no class here' };
       // Notes of an earlier translation describe the code as it was: they go before translating again.
       const clean = withoutStaleNotes(source, found);
       if (clean.text !== source) return translateModule(clean.text, clean.classStart, to, { catalog });
-      const translator = Translator.forTree(tree, source, catalog);
       const cls = found;
       const m = moduleClass(translator.facts, cls);
       if (!m) return { ok: false, reason: 'no torch.nn.Module, flax.linen.Module or Keras Layer class here' };

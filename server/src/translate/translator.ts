@@ -7,7 +7,8 @@
  * Whatever cannot be expressed faithfully becomes a note (a `# framewise:` line above the
  * statement); when even the nearest idiom cannot be written, the call is left as it is.
  */
-import { Query, type Node, type Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { SyntaxTree, type SyntaxNode as Node } from '../parse/mirror';
 import { getLanguage } from '../parse/parser';
 import { Facts, FACT_NODE_TYPES } from '../resolve/facts';
 import {
@@ -42,32 +43,27 @@ export interface CallTranslation {
 
 // ---- facts for a standalone tree ---------------------------------------------------------------
 
-const queries = new Map<string, Query>();
-function query(src: string): Query {
-  let q = queries.get(src);
-  if (!q) { q = new Query(getLanguage(), src); queries.set(src, q); }
-  return q;
-}
-
 /** Facts for a tree (the same construction the analysis core uses). */
 export function buildFacts(tree: Tree, source: string): Facts {
-  const facts = new Facts(tree.rootNode, source);
-  facts.build(query(FACT_NODE_TYPES.map((t) => `(${t}) @${t}`).join('\n')).captures(tree.rootNode));
+  return factsFor(new SyntaxTree(tree, source), source);
+}
+
+/** Facts over a tree already mirrored. */
+export function factsFor(syntax: SyntaxTree, source: string): Facts {
+  const facts = new Facts(syntax.rootNode, source);
+  facts.build(syntax.nodesOfTypes(FACT_NODE_TYPES));
   return facts;
 }
 
 /** Names the file binds or reads (not attribute names after a dot, not keyword-argument names). */
-export function identifiersOf(tree: Tree): Set<string> {
-  // One query, no parent lookups (a node's parent costs a walk down from the root in tree-sitter,
-  // which is slow on deeply nested code): names after a dot and keyword names are captured apart.
-  const skip = new Set<number>();
-  const names: Node[] = [];
-  for (const { name, node } of query('(attribute attribute: (identifier) @skip) (keyword_argument name: (identifier) @skip) (identifier) @id').captures(tree.rootNode)) {
-    if (name === 'skip') skip.add(node.id);
-    else names.push(node);
-  }
+export function identifiersOf(syntax: SyntaxTree): Set<string> {
   const out = new Set<string>();
-  for (const node of names) if (!skip.has(node.id)) out.add(node.text);
+  for (const { node } of syntax.nodesOfTypes(['identifier'])) {
+    const parent = node.parent;
+    const t = parent?.type;
+    if ((t === 'attribute' || t === 'keyword_argument') && parent!.childForFieldName(t === 'attribute' ? 'attribute' : 'name')?.id === node.id) continue;
+    out.add(node.text);
+  }
   return out;
 }
 
@@ -220,7 +216,8 @@ export class Translator {
   }
 
   static forTree(tree: Tree, source: string, catalog?: Catalog): Translator {
-    return new Translator(buildFacts(tree, source), source, identifiersOf(tree), catalog);
+    const syntax = new SyntaxTree(tree, source);
+    return new Translator(factsFor(syntax, source), source, identifiersOf(syntax), catalog);
   }
 
   // ---- matching ----

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Fix, Rule, RuleContext } from '../types';
 import type { Container } from '../../resolve/facts';
 import { keywordArg, positionalArgs } from '../../resolve/facts';

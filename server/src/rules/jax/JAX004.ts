@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule, RuleContext } from '../types';
 import { isBuiltinCall } from '../util';
 import type { Container } from '../../resolve/facts';

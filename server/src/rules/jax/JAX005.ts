@@ -1,5 +1,5 @@
 import type { Rule } from '../types';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import { tracedSource, type TracedParam } from './values';
 
 /**

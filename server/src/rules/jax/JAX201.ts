@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 import type { Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';

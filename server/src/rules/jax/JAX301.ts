@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 
 /** Uses of the new key that rely on the legacy raw layout: no fix there (the code must call key_data). */

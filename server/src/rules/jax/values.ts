@@ -3,7 +3,7 @@
  * there, whether an expression is traced (derived from a non-static argument of a traced function),
  * and whether it holds a JAX array on the host side. Local expression walks only: no rule walks the tree.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Assignment, Container, Facts } from '../../resolve/facts';
 
 /** Wrappers under which arguments are abstract tracers (no concrete value, so no Python `bool`). */

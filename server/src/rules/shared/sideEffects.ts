@@ -2,7 +2,7 @@
  * Shared logic of JAX001 and TF001: Python side effects inside a traced function run once, at trace
  * time, not on every call.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Fix, RuleContext, Visitor } from '../types';
 import type { Container, Facts, TraceKind } from '../../resolve/facts';
 import { argumentNodes, isBuiltinCall, isLocalTo, methodCall } from '../util';

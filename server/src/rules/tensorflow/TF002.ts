@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 
 /** `if self.v is None:` / `if v is None:` around the creation: the documented create-once pattern. */

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 
 /** TF1 names that exist only under tf.compat.v1 in TensorFlow 2 (AttributeError as `tf.X`). */

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container } from '../../resolve/facts';
 import { positionalArgs, trainingCallFramework } from '../../resolve/facts';
 import type { Rule } from '../types';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Fix, Rule, TextEdit } from '../types';
 import { argumentNodes, methodCall, stringValue } from '../util';
 import { appendArgument, hasSplat, keywordNode } from './args';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 
 const TORCHSCRIPT = new Set(['torch.jit.script', 'torch.jit.trace', 'torch.jit.trace_module', 'torch.jit.script_if_tracing']);

@@ -1,5 +1,5 @@
 /** Edits on call arguments shared by the PyTorch rules' fixes. */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { RuleContext, TextEdit } from '../types';
 import { argumentNodes } from '../util';
 
