@@ -8,7 +8,7 @@
  * which corrupts the WASM heap ("memory access out of bounds" in a later, unrelated parse). So every
  * cursor in Framewise is created here and deleted in a `finally`.
  */
-import { Query, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { Query, type Language, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { getLanguage, wasmRuntime } from './parser';
 
 /** Visit every node under `root` (itself included) in pre-order. `visit` returns false to skip a node's children. */
@@ -66,11 +66,13 @@ export interface FlatTree {
 
 type WasmFn = (tree: number) => number;
 
-/** What the walk reads at the cursor: the runtime's cursor functions directly, or the library's cursor. */
+/**
+ * What the walk calls at the cursor, each taking the tree's handle: type id, start, end, field id,
+ * node id, is-missing, first child, next sibling, parent (the moves answer 1 or 0).
+ */
 interface CursorReader {
-  type: () => number; start: () => number; end: () => number; field: () => number;
-  id: () => number; missing: () => number;
-  first: () => boolean; next: () => boolean; up: () => boolean;
+  fns: [WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn];
+  handle: number;
   /** Leave the cursor's state where `cursor.delete()` expects it. */
   finish: () => void;
 }
@@ -92,32 +94,45 @@ function directReader(cursor: TreeCursor, tree: Tree): CursorReader | undefined 
     '_ts_tree_cursor_current_node_is_missing_wasm', '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm',
     '_ts_tree_cursor_goto_parent_wasm',
   ].map(fn);
-  const handle = (cursor as unknown as Record<number, number>);
-  const treeHandle = (tree as unknown as Record<number, number>)[0];
-  if (!rt || !init || fns.some((f) => !f) || !(rt.HEAP32 instanceof Int32Array) || typeof treeHandle !== 'number') return undefined;
+  const state = (cursor as unknown as Record<number, number>);
+  const handle = (tree as unknown as Record<number, number>)[0];
+  if (!rt || !init || fns.some((f) => !f) || !(rt.HEAP32 instanceof Int32Array) || typeof handle !== 'number') return undefined;
   transferBuffer ??= init(0);
   const at = transferBuffer >> 2;
   const heap = rt.HEAP32;
-  for (let k = 0; k < 4; k++) heap[at + k] = handle[k];
-  const [type, start, end, field, id, missing, first, next, up] = fns as WasmFn[];
-  const t = treeHandle;
+  for (let k = 0; k < 4; k++) heap[at + k] = state[k];
   return {
-    type: () => type(t), start: () => start(t), end: () => end(t), field: () => field(t), id: () => id(t) >>> 0,
-    missing: () => missing(t),
-    first: () => first(t) === 1, next: () => next(t) === 1, up: () => up(t) === 1,
+    fns: fns as CursorReader['fns'],
+    handle,
     // The heap may have grown during the walk (the cursor's stack): read the view afresh.
-    finish: () => { const h = rt.HEAP32!; for (let k = 0; k < 4; k++) handle[k] = h[at + k]; },
+    finish: () => { const h = rt.HEAP32!; for (let k = 0; k < 4; k++) state[k] = h[at + k]; },
   };
 }
 let transferBuffer: number | undefined;
 
 function libraryReader(c: TreeCursor): CursorReader {
   return {
-    type: () => c.nodeTypeId, start: () => c.startIndex, end: () => c.endIndex, field: () => c.currentFieldId,
-    id: () => c.nodeId >>> 0, missing: () => (c.nodeIsMissing ? 1 : 0),
-    first: () => c.gotoFirstChild(), next: () => c.gotoNextSibling(), up: () => c.gotoParent(),
+    fns: [
+      () => c.nodeTypeId, () => c.startIndex, () => c.endIndex, () => c.currentFieldId, () => c.nodeId,
+      () => (c.nodeIsMissing ? 1 : 0), () => (c.gotoFirstChild() ? 1 : 0), () => (c.gotoNextSibling() ? 1 : 0), () => (c.gotoParent() ? 1 : 0),
+    ],
+    handle: 0,
     finish: () => undefined,
   };
+}
+
+const namedByLanguage = new WeakMap<Language, Uint8Array>();
+
+/** 1 for each named type id of the language (ERROR included). */
+function namedTypes(language: Language): Uint8Array {
+  let table = namedByLanguage.get(language);
+  if (!table) {
+    table = new Uint8Array(0x10000);
+    for (let id = 0; id < language.types.length; id++) table[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
+    table[ERROR_TYPE_ID] = 1;
+    namedByLanguage.set(language, table);
+  }
+  return table;
 }
 
 /** Whether `flatten` reads through the runtime directly (for the benchmark and tests). */
@@ -131,8 +146,7 @@ export function flatten(tree: Tree, options: { library?: boolean; ids?: boolean 
   const forceLibrary = !!options.library;
   const language = tree.language;
   // Named or anonymous is a property of the (alias) symbol: asked once per type, not per node.
-  const named: boolean[] = [];
-  const isNamed = (id: number) => (named[id] ??= id === ERROR_TYPE_ID || language.nodeTypeIsNamed(id));
+  const named = namedTypes(language);
   let size = Math.max(1, tree.rootNode.descendantCount);
   let typeId = new Uint16Array(size);
   let start = new Uint32Array(size);
@@ -154,23 +168,24 @@ export function flatten(tree: Tree, options: { library?: boolean; ids?: boolean 
     const direct = forceLibrary ? undefined : directReader(cursor, tree);
     lastFlattenDirect = !!direct;
     reader = direct ?? libraryReader(cursor);
-    const r = reader;
+    const [typeOf, startOf, endOf, fieldOf, idOf, missingOf, first, next, toParent] = reader.fns;
+    const t = reader.handle;
     let up = -1;
     walk: for (;;) {
       if (n === size) grow();
       const i = n++;
-      const type = (typeId[i] = r.type());
-      const s = (start[i] = r.start());
-      const e = (end[i] = r.end());
-      field[i] = r.field();
-      if (nodeId) nodeId[i] = r.id();
+      const type = (typeId[i] = typeOf(t));
+      const s = (start[i] = startOf(t));
+      const e = (end[i] = endOf(t));
+      field[i] = fieldOf(t);
+      if (nodeId) nodeId[i] = idOf(t) >>> 0;
       parent[i] = up;
       // Only an empty node can be MISSING.
-      flags[i] = (isNamed(type) ? FLAG_NAMED : 0) | (s === e && r.missing() ? FLAG_MISSING : 0);
-      if (r.first()) { up = i; continue; }
+      flags[i] = (named[type] ? FLAG_NAMED : 0) | (s === e && missingOf(t) ? FLAG_MISSING : 0);
+      if (first(t)) { up = i; continue; }
       after[i] = n;
-      while (!r.next()) {
-        if (!r.up()) break walk;
+      while (!next(t)) {
+        if (!toParent(t)) break walk;
         after[up] = n;
         up = parent[up];
       }

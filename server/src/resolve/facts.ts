@@ -117,14 +117,18 @@ export class Facts {
   readonly imports = new ImportTable();
   readonly containers: Container[] = [];
   /** node id → innermost container index */
-  private readonly containerOf = new Map<number, number>();
-  private readonly qualifiedCache = new Map<number, string | null>();
+  /** node number → 1 + innermost container index, for the nodes facts were built from (0: not known) */
+  private readonly containerOf: Int32Array;
+  /** node number → its qualified name (null: none), once asked */
+  private readonly qualifiedCache: Array<string | null | undefined>;
   readonly assignments = new Map<string, Assignment[]>();
   readonly functionsByName = new Map<string, Container[]>();
   readonly calls: Node[] = [];
 
   constructor(readonly root: Node, readonly source: string) {
     this.containers.push({ index: 0, kind: 'module', node: root, start: 0, end: source.length + 1, parent: -1 });
+    this.containerOf = new Int32Array(root.tree.count);
+    this.qualifiedCache = new Array(root.tree.count);
   }
 
   // ---- structure ---------------------------------------------------------------------------
@@ -149,8 +153,8 @@ export class Facts {
 
   /** Innermost container of a captured node (or of an arbitrary node, by position). */
   containerIndex(node: Node): number {
-    const known = this.containerOf.get(node.id);
-    if (known !== undefined) return known;
+    const known = this.containerOf[node.id];
+    if (known > 0) return known - 1;
     // Not captured: find by range. Containers are sorted by start and nest, so the innermost one
     // holding the node is the last one starting at or before it, or one of that one's ancestors.
     const start = node.startIndex;
@@ -249,10 +253,10 @@ export class Facts {
   /** Qualified name of an identifier / attribute chain, resolved through imports; undefined if not imported. */
   qualifiedName(node: Node | null): string | undefined {
     if (!node) return undefined;
-    const cached = this.qualifiedCache.get(node.id);
+    const cached = this.qualifiedCache[node.id];
     if (cached !== undefined) return cached ?? undefined;
     if (this.unboundNameAt(node.startIndex)) {
-      this.qualifiedCache.set(node.id, null);
+      this.qualifiedCache[node.id] = null;
       return undefined;
     }
     // Iterative: an attribute chain can be arbitrarily long (`x.a.a.a…`), deeper than the JS stack.
@@ -260,21 +264,21 @@ export class Facts {
     const chain: Node[] = [];
     let base: string | null = null;
     for (let n: Node | null = node; n; n = n.childForFieldName('object')) {
-      const known = this.qualifiedCache.get(n.id);
+      const known = this.qualifiedCache[n.id];
       if (known !== undefined) { base = known; break; }
       if (n.type === 'identifier') {
         base = this.imports.resolveName(n.text) ?? null;
-        this.qualifiedCache.set(n.id, base);
+        this.qualifiedCache[n.id] = base;
         break;
       }
-      if (n.type !== 'attribute') { this.qualifiedCache.set(n.id, null); break; }
+      if (n.type !== 'attribute') { this.qualifiedCache[n.id] = null; break; }
       chain.push(n);
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const attr = chain[i].childForFieldName('attribute');
       // No real API name is this long; giving up keeps pathological chains linear, not quadratic.
       base = base && attr && base.length <= MAX_QUALIFIED_LENGTH ? `${base}.${attr.text}` : null;
-      this.qualifiedCache.set(chain[i].id, base);
+      this.qualifiedCache[chain[i].id] = base;
     }
     return base ?? undefined;
   }
@@ -401,7 +405,7 @@ export class Facts {
       const start = node.startIndex;
       while (stack.length > 1 && start >= this.containers[stack[stack.length - 1]].end) stack.pop();
       const parent = stack[stack.length - 1];
-      this.containerOf.set(node.id, parent);
+      this.containerOf[node.id] = parent + 1;
       const kind = containerKind(node.type);
       switch (node.type) {
         case 'import_statement':
@@ -478,10 +482,7 @@ export class Facts {
   }
 
   private addBinding(name: string, offset: number, value: Node, scope: number, via?: Assignment['via']): void {
-    const callee = via !== 'for' && value.type === 'call' ? value.childForFieldName('function') : null;
-    const a: Assignment = { name, offset, value, scope, callee: undefined, ...(via ? { via } : {}) };
-    // Resolved lazily: imports may come later in the file.
-    Object.defineProperty(a, 'callee', { get: () => (callee ? this.qualifiedName(callee) : undefined), enumerable: true });
+    const a = new Binding(this, name, offset, value, scope, via);
     const list = this.assignments.get(name) ?? [];
     list.push(a);
     this.assignments.set(name, list);
@@ -690,6 +691,17 @@ export class Facts {
         }
       }
     }
+  }
+}
+
+/** An assignment whose callee is resolved when first asked (imports may come later in the file). */
+class Binding implements Assignment {
+  constructor(private readonly facts: Facts, readonly name: string, readonly offset: number, readonly value: Node,
+    readonly scope: number, readonly via?: Assignment['via']) {}
+
+  get callee(): string | undefined {
+    if (this.via === 'for' || this.value.type !== 'call') return undefined;
+    return this.facts.qualifiedName(this.value.childForFieldName('function'));
   }
 }
 
