@@ -11,6 +11,7 @@
  */
 import type { Language, Point, Tree } from 'web-tree-sitter';
 import { parserText } from './parser';
+import { lineStarts, positionAt } from './document';
 import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, flatten, type FlatTree } from './syntax';
 
 export class SyntaxTree {
@@ -63,17 +64,13 @@ export class SyntaxTree {
   /** Type ids with this name (named and anonymous). */
   typeIdsFor(name: string): number[] { return this.typeIds.get(name) ?? []; }
 
-  /** Row and UTF-16 column of an offset, counting '\n' as tree-sitter does. */
+  /**
+   * Row and UTF-16 column of an offset, as tree-sitter reports them: it counts '\n' only, and in the
+   * parser's text (lone CRs made '\n') those lines are the LSP lines.
+   */
   position(offset: number): Point {
-    const lines = (this.lines ??= lineStartsOf(this.text));
-    let lo = 0;
-    let hi = lines.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lines[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: offset - lines[lo] };
+    const p = positionAt((this.lines ??= lineStarts(this.text)), offset);
+    return { row: p.line, column: p.character };
   }
 
   /**
@@ -129,11 +126,6 @@ function namesOf(language: Language): LanguageNames {
   return names;
 }
 
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
 
 /** A node of a `SyntaxTree`; the same names and meanings as web-tree-sitter's `Node`. */
 export class SyntaxNode {
