@@ -164,7 +164,14 @@ export class SyntaxNode {
   }
 
   get namedChildren(): SyntaxNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
+    if (!this.named) {
+      // From the columns: no objects for the punctuation and keywords between them.
+      const t = this.tree;
+      const named: SyntaxNode[] = [];
+      for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) if (t.isNamed(c)) named.push(t.node(c));
+      this.named = named;
+    }
+    return this.named;
   }
 
   get childCount(): number { return this.children.length; }
