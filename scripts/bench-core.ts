@@ -7,13 +7,13 @@ import type { Tree } from 'web-tree-sitter';
 import { SyntaxTree } from '../server/src/parse/mirror';
 import { initParser, createParser, getLanguage, safeParse } from '../server/src/parse/parser';
 import { PythonDocument, lineStarts, positionAt } from '../server/src/parse/document';
-import { analyzeTree, enabledRules } from '../server/src/analyze';
+import { analyzeSyntax, analyzeTree, enabledRules } from '../server/src/analyze';
 import { analyzeTextSync } from '../server/src/engine';
 import { Facts, FACT_NODE_TYPES } from '../server/src/resolve/facts';
 import { ALL_RULES } from '../server/src/rules/index';
 import type { Settings } from '../server/src/config/settings';
 
-export { getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeTree, analyzeTextSync, ALL_RULES };
+export { getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeSyntax, analyzeTree, analyzeTextSync, ALL_RULES };
 
 export const SELECT_ALL: Settings = { select: ['ALL'] };
 

@@ -12,6 +12,9 @@ import { ready } from '../helpers/analyze';
 import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
 import { flatten, lastFlattenDirect, preorder } from '../../server/src/parse/syntax';
 import { SyntaxTree, type SyntaxNode } from '../../server/src/parse/mirror';
+import { PythonDocument } from '../../server/src/parse/document';
+import { analyzeSyntax } from '../../server/src/analyze';
+import { analyzeTextSync } from '../../server/src/engine';
 
 beforeAll(ready);
 
@@ -149,5 +152,32 @@ describe('SyntaxTree mirrors the web-tree-sitter tree', () => {
     expect(depth).toBeGreaterThan(20000);
     tree.delete();
     parser.delete();
+  });
+});
+
+describe('a document\'s mirror', () => {
+  const columns = (t: SyntaxTree) => {
+    const c = t.columns;
+    const n = c.count;
+    return [c.typeId, c.start, c.end, c.field, c.parent, c.after, c.flags].map((a) => Array.from(a.subarray(0, n)));
+  };
+
+  it('is made once per tree, follows every edit, and an earlier one stays readable', () => {
+    const doc = new PythonDocument('file:///m.py', 1, 'import torch\nx = torch.ones(3)\n\ny = x.cuda()\n');
+    try {
+      const first = doc.syntax!;
+      expect(doc.syntax).toBe(first);
+      doc.applyChanges([{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 5 } }, text: 'z' }], 2);
+      const second = doc.syntax!;
+      expect(second).not.toBe(first);
+      expect(columns(second)).toEqual(columns(new SyntaxTree(doc.tree!, doc.text)));
+      expect(second.rootNode.namedChildren[2].text).toBe('y = z.cuda()');
+      doc.applyChanges([{ text: 'import jax\nz = jax.numpy.zeros(2)\n' }], 3);
+      expect(doc.syntax!.rootNode.text).toBe('import jax\nz = jax.numpy.zeros(2)\n');
+      expect(first.rootNode.namedChildren.map((c) => c.text)).toEqual(['import torch', 'x = torch.ones(3)', 'y = x.cuda()']);
+      expect(analyzeSyntax(doc.syntax!, doc.text).findings).toEqual(analyzeTextSync(doc.text).findings);
+    } finally {
+      doc.dispose();
+    }
   });
 });

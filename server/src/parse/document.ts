@@ -5,8 +5,11 @@
  */
 import { Edit, type Parser, type Tree, type Point } from 'web-tree-sitter';
 import { createParser, safeParse } from './parser';
+import { MirrorCache, type SyntaxTree } from './mirror';
+import { lineStarts, positionAt, type Position } from './lines';
 
-export interface Position { line: number; character: number }
+export { lineStarts, positionAt, type Position };
+
 export interface Range { start: Position; end: Position }
 export interface ContentChange { range?: Range; text: string }
 
@@ -15,18 +18,6 @@ export type SkipReason = { kind: 'too-large' | 'binary' | 'parse-failed'; messag
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
 
 /**
  * Line starts of `newText`, the old text with [start, oldEnd) replaced by `insertedLength` characters,
@@ -74,16 +65,6 @@ export function offsetAt(starts: number[], text: string, pos: Position): number 
   return Math.min(lineStart + Math.max(0, pos.character), lineEnd);
 }
 
-export function positionAt(starts: number[], offset: number): Position {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - starts[lo] };
-}
 
 /**
  * Tree-sitter point of an offset. Tree-sitter counts only '\n' as a line break, but the parser is given
@@ -110,6 +91,7 @@ export class PythonDocument {
   private _tree: Tree | undefined;
   private dirty = true;
   private _skip: SkipReason | undefined;
+  private readonly mirrors = new MirrorCache();
 
   constructor(
     readonly uri: string,
@@ -171,6 +153,15 @@ export class PythonDocument {
     return this._tree;
   }
 
+  /**
+   * The current tree as a `SyntaxTree` (what analysis and translation read), or undefined if skipped.
+   * After an edit only the re-parsed top-level statements are walked again.
+   */
+  get syntax(): SyntaxTree | undefined {
+    const tree = this.tree;
+    return tree ? this.mirrors.mirror(tree, this._text) : undefined;
+  }
+
   private ensureParsed(): void {
     if (!this.dirty) return;
     this.dirty = false;
@@ -205,6 +196,7 @@ export class PythonDocument {
 
   dispose(): void {
     this.dropTree();
+    this.mirrors.dispose();
     this.parser?.delete();
     this.parser = undefined;
   }
