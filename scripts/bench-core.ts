@@ -22,6 +22,11 @@ export function mirrorOnly(tree: Tree, source: string): number {
   return new SyntaxTree(tree, source).count;
 }
 
+/** The mirror of a tree, as the analysis makes it. */
+export function mirrorOf(tree: Tree, source: string): SyntaxTree {
+  return new SyntaxTree(tree, source);
+}
+
 /** Mirror + facts, no rules. */
 export function factsOnly(tree: Tree, source: string): Facts {
   const syntax = new SyntaxTree(tree, source);

@@ -6,8 +6,8 @@
 //   inproc     tree-sitter full parse alone (the floor) vs full analysis (parse + mirror walk + facts +
 //              every rule, select ALL), and the ratio; the mirror walk alone as a reference
 //   keystroke  one-character edit → incremental re-parse → diagnostics, in process
-//              (PythonDocument.applyChanges + re-parse + its SyntaxTree + analyzeSyntax, as the
-//              server does), p50/p95
+//              (PythonDocument.applyChanges + re-parse + mirror walk + analysis, as the server
+//              does), p50/p95
 //   server     the same keystrokes through the real server over stdio (didChange → publishDiagnostics
 //              for that version, framewise.debounceMs = 0), and cold start to first diagnostics
 //   memory     resident memory of the server process with 200 open documents
@@ -205,7 +205,7 @@ if (want('keystroke')) {
   for (const f of files) {
     const places = keystrokePlaces(f.text, QUICK ? 20 : f.lines >= 50000 ? 40 : 100);
     const doc = new core.PythonDocument('file:///bench.py', 1, f.text);
-    core.analyzeSyntax(doc.syntax, doc.text, core.SELECT_ALL);
+    core.analyzeTree(doc.tree, doc.text, core.SELECT_ALL);
     let version = 2;
     const edit = [];
     const reparse = [];
@@ -215,9 +215,9 @@ if (want('keystroke')) {
       const t0 = performance.now();
       doc.applyChanges([change], version++);
       const t1 = performance.now();
-      void doc.tree;
+      const tree = doc.tree;
       const t2 = performance.now();
-      const syntax = doc.syntax;
+      const syntax = core.mirrorOf(tree, doc.text);
       const t3 = performance.now();
       core.analyzeSyntax(syntax, doc.text, core.SELECT_ALL);
       const t4 = performance.now();

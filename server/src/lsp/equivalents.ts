@@ -41,11 +41,11 @@ export function toEntry(c: LoadedConcept): ConceptEntry {
 /** A translator for the document's current version (cached per version). */
 const translators = new WeakMap<DocState, { version: number; translator: Translator }>();
 export function translatorFor(state: DocState): Translator | undefined {
-  const syntax = state.doc.syntax;
-  if (!syntax) return undefined;
+  const tree = state.doc.tree;
+  if (!tree) return undefined;
   const hit = translators.get(state);
   if (hit && hit.version === state.doc.version) return hit.translator;
-  const translator = Translator.forSyntax(syntax, state.doc.text);
+  const translator = Translator.forTree(tree, state.doc.text);
   translators.set(state, { version: state.doc.version, translator });
   return translator;
 }

@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { initParser } from '../parse/parser';
 import { PythonDocument, type SkipReason } from '../parse/document';
-import { analyzeSyntax } from '../analyze';
+import { analyzeTree } from '../analyze';
 import type { Finding } from '../rules/types';
 import { normalizeSeverity, type Settings } from '../config/settings';
 import { toDiagnostic, toTextEdits } from './convert';
@@ -188,8 +188,9 @@ export class FramewiseServer {
   analyze(state: DocState): Finding[] {
     const { doc } = state;
     if (state.result?.version === doc.version) return state.result.findings;
-    const syntax = doc.syntax;
-    const r = syntax ? analyzeSyntax(syntax, doc.text, this.settingsFor(doc.uri)) : undefined;
+    // The tree is mirrored for this analysis only: 200 open documents must not keep 200 mirrors.
+    const tree = doc.tree;
+    const r = tree ? analyzeTree(tree, doc.text, this.settingsFor(doc.uri)) : undefined;
     const findings = r?.findings ?? [];
     state.result = { version: doc.version, findings, skipped: r?.skipped ?? doc.skipReason };
     return findings;

@@ -5,7 +5,6 @@
  */
 import { Edit, type Parser, type Tree, type Point } from 'web-tree-sitter';
 import { createParser, safeParse } from './parser';
-import { MirrorCache, type SyntaxTree } from './mirror';
 import { lineStarts, positionAt, type Position } from './lines';
 
 export { lineStarts, positionAt, type Position };
@@ -91,7 +90,6 @@ export class PythonDocument {
   private _tree: Tree | undefined;
   private dirty = true;
   private _skip: SkipReason | undefined;
-  private readonly mirrors = new MirrorCache();
 
   constructor(
     readonly uri: string,
@@ -153,15 +151,6 @@ export class PythonDocument {
     return this._tree;
   }
 
-  /**
-   * The current tree as a `SyntaxTree` (what analysis and translation read), or undefined if skipped.
-   * After an edit only the re-parsed top-level statements are walked again.
-   */
-  get syntax(): SyntaxTree | undefined {
-    const tree = this.tree;
-    return tree ? this.mirrors.mirror(tree, this._text) : undefined;
-  }
-
   private ensureParsed(): void {
     if (!this.dirty) return;
     this.dirty = false;
@@ -196,7 +185,6 @@ export class PythonDocument {
 
   dispose(): void {
     this.dropTree();
-    this.mirrors.dispose();
     this.parser?.delete();
     this.parser = undefined;
   }

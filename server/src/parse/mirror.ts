@@ -37,7 +37,7 @@ export class SyntaxTree {
     this.nodes = new Array(flat.count);
   }
 
-  /** The columns (for a later walk of an edited tree to copy from; see `MirrorCache`). */
+  /** The columns themselves (tests compare them). */
   get columns(): FlatTree { return this.flat; }
 
   /** Number of nodes (the root included). */
@@ -103,33 +103,6 @@ export class SyntaxTree {
     }
     const i = this.byNodeId.get(node.id >>> 0);
     return i === undefined ? null : this.node(i);
-  }
-}
-
-/**
- * The mirror of a document's current tree, made once per tree: the analysis and the translation
- * features (code actions, hover, the panel) of one document version share it.
- *
- * Re-walking only the top-level statements an edit touched was tried and measured: tree-sitter-python
- * re-parses keep the tokens but build new nodes for nearly every statement (the grammar's conflicts
- * make most nodes unfit for reuse), so an edit in the middle of a 200-function file left 0.05 % of the
- * nodes shared with the previous tree; the whole walk is done again.
- */
-export class MirrorCache {
-  private last: { syntax: SyntaxTree; of: Tree; source: string } | undefined;
-
-  /** The mirror of `tree`, the document's current tree parsed from `source`. */
-  mirror(tree: Tree, source: string): SyntaxTree {
-    const last = this.last;
-    // The same tree object and text: nothing changed since (a re-parse makes a new tree object).
-    if (last && last.of === tree && last.source === source) return last.syntax;
-    const syntax = new SyntaxTree(tree, source);
-    this.last = { syntax, of: tree, source };
-    return syntax;
-  }
-
-  dispose(): void {
-    this.last = undefined;
   }
 }
 

@@ -216,10 +216,7 @@ export class Translator {
   }
 
   static forTree(tree: Tree, source: string, catalog?: Catalog): Translator {
-    return Translator.forSyntax(new SyntaxTree(tree, source), source, catalog);
-  }
-
-  static forSyntax(syntax: SyntaxTree, source: string, catalog?: Catalog): Translator {
+    const syntax = new SyntaxTree(tree, source);
     return new Translator(factsFor(syntax, source), source, identifiersOf(syntax), catalog);
   }
 
