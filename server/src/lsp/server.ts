@@ -141,7 +141,8 @@ export class FramewiseServer {
    * that one took (typing in it leaves the server free at least half the time, and other documents
    * edited meanwhile go first); an edit after a pause is analysed after the debounce alone,
    * and due documents are analysed one per event-loop turn, cheapest first, with edits and requests
-   * handled in between. Parse and rule time budgets bound any single analysis (the mirror walk is linear in the nodes).
+   * handled in between. Parse and rule time budgets bound any single analysis (the walk that reads
+   * the tree is linear in its nodes).
    */
   schedule(uri: string, delay: number): void {
     const state = this.docs.get(uri);
