@@ -14,6 +14,9 @@ import { parserText } from './parser';
 import { lineStarts, positionAt } from './lines';
 import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, flatten, type FlatTree } from './syntax';
 
+/** A node with its type's name (as a query capture of a `(type) @type` pattern carries it). */
+export interface NodeOfType { node: SyntaxNode; name: string }
+
 export class SyntaxTree {
   readonly text: string;
   private readonly flat: FlatTree;
@@ -80,10 +83,10 @@ export class SyntaxTree {
    * The named nodes of the given types, in document order (a parent before its children): what a
    * query of `(type) @type` patterns captures, with each capture's name being its node's type.
    */
-  nodesOfTypes(types: Iterable<string>): Array<{ node: SyntaxNode; name: string }> {
+  nodesOfTypes(types: Iterable<string>): NodeOfType[] {
     const wanted: Array<string | undefined> = [];
     for (const name of types) for (const id of this.typeIdsFor(name)) wanted[id] = name;
-    const out: Array<{ node: SyntaxNode; name: string }> = [];
+    const out: NodeOfType[] = [];
     const { typeId, flags, count } = this.flat;
     for (let i = 0; i < count; i++) {
       const name = wanted[typeId[i]];

@@ -1,13 +1,10 @@
 /**
- * Facts computed once per document version from the nodes of a few types, in document order: the
- * import table, the containers (functions, classes, loops, with-blocks, lambdas) and their scope
- * facts — traced scope, training loop, inside `torch.no_grad` — and simple assignment bindings. Rules read these; they
- * never walk the tree themselves.
+ * Facts computed once per analysis from the nodes of a few types, in document order: the import
+ * table, the containers (functions, classes, loops, with-blocks, lambdas) and their scope facts —
+ * traced scope, training loop, inside `torch.no_grad` — and simple assignment bindings. Rules read
+ * these; they never walk the tree themselves.
  */
-import type { SyntaxNode as Node } from '../parse/mirror';
-
-/** A node of one of the types the facts read, with its type. */
-export interface Capture { node: Node; name: string }
+import type { NodeOfType, SyntaxNode as Node } from '../parse/mirror';
 import { ImportTable, collectImport } from './imports';
 
 export type TraceKind = 'jax' | 'tensorflow' | 'torch';
@@ -116,7 +113,6 @@ export const FACT_NODE_TYPES = [
 export class Facts {
   readonly imports = new ImportTable();
   readonly containers: Container[] = [];
-  /** node id → innermost container index */
   /** node number → 1 + innermost container index, for the nodes facts were built from (0: not known) */
   private readonly containerOf: Int32Array;
   /** node number → its qualified name (null: none), once asked */
@@ -398,7 +394,7 @@ export class Facts {
   // ---- construction ------------------------------------------------------------------------
 
   /** Build facts from the document-ordered captures of FACT_NODE_TYPES (+ any other types). */
-  build(captures: Capture[]): void {
+  build(captures: NodeOfType[]): void {
     const stack: number[] = [0];
     const decorated: Node[] = [];
     for (const { node } of captures) {

@@ -13,14 +13,14 @@
  * Anything outside the supported shape is refused with the reason; no partial rewrite is produced.
  */
 import type { Tree } from 'web-tree-sitter';
-import { preorderSyntax as preorder, type SyntaxNode as Node } from '../parse/mirror';
+import { SyntaxTree, preorderSyntax as preorder, type SyntaxNode as Node } from '../parse/mirror';
 import { createParser, safeParse } from '../parse/parser';
 import { syntaxErrors } from '../parse/syntax';
 import { dominantLineBreak, withLineBreak } from '../parse/eol';
 import { FRAMEWORK_LABEL, type Catalog } from '../catalog/index';
 import type { FrameworkKey } from '../catalog/types';
 import type { Facts } from '../resolve/facts';
-import { Translator } from './translator';
+import { Translator, factsFor, identifiersOf } from './translator';
 import { COMMENT_PREFIX, applyOffsetEdits, idiomCalls, planCalls, type OffsetEdit } from './document';
 import { lineEdits } from './diff';
 
@@ -92,12 +92,13 @@ export function translateModule(source: string, classStart: number, to: Framewor
     const tree = options.tree ?? safeParse(parser, source);
     if (!tree) return { ok: false, reason: 'the parser gave up on this file' };
     try {
-      const translator = Translator.forTree(tree, source, catalog);
-      const found = classAt(translator.facts.root, classStart);
+      const syntax = new SyntaxTree(tree, source);
+      const found = classAt(syntax.rootNode, classStart);
       if (!found) return { ok: false, reason: 'no class here' };
       // Notes of an earlier translation describe the code as it was: they go before translating again.
       const clean = withoutStaleNotes(source, found);
       if (clean.text !== source) return translateModule(clean.text, clean.classStart, to, { catalog });
+      const translator = new Translator(factsFor(syntax, source), source, identifiersOf(syntax), catalog);
       const cls = found;
       const m = moduleClass(translator.facts, cls);
       if (!m) return { ok: false, reason: 'no torch.nn.Module, flax.linen.Module or Keras Layer class here' };

@@ -9,7 +9,6 @@
  */
 import type { Tree } from 'web-tree-sitter';
 import { SyntaxTree, type SyntaxNode as Node } from '../parse/mirror';
-import { getLanguage } from '../parse/parser';
 import { Facts, FACT_NODE_TYPES } from '../resolve/facts';
 import {
   FRAMEWORK_LABEL, FRAMEWORKS, frameworkOfApi, getCatalog,
