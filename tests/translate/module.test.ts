@@ -220,13 +220,16 @@ describe('the code action over stdio', () => {
   });
   afterAll(async () => { await client.stop(); });
 
+  /** The rewrite code actions with the cursor at (line, character). */
+  const rewritesAt = (line: number, character: number) => client.conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: URI },
+    range: { start: { line, character }, end: { line, character } },
+    context: { diagnostics: [], only: ['refactor.rewrite.framewise'] },
+  });
+
   it('offers the class in Flax and in Keras on its header; the edit leaves other lines alone', async () => {
     const line = source.split('\n').findIndex((l) => l.startsWith('class MLP'));
-    const r = await client.conn.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: URI },
-      range: { start: { line, character: 7 }, end: { line, character: 7 } },
-      context: { diagnostics: [], only: ['refactor.rewrite.framewise'] },
-    });
+    const r = await rewritesAt(line, 7);
     const actions = (r ?? []).filter((a): a is CodeAction => 'edit' in a);
     const titles = actions.map((a) => a.title);
     expect(titles).toContain('Translate class MLP to a Flax module (@nn.compact) (with notes)');
@@ -243,11 +246,7 @@ describe('the code action over stdio', () => {
 
   it('offers nothing whole-module inside a method body', async () => {
     const line = source.split('\n').findIndex((l) => l.includes('x = self.drop(x)'));
-    const r = await client.conn.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: URI },
-      range: { start: { line, character: 10 }, end: { line, character: 10 } },
-      context: { diagnostics: [], only: ['refactor.rewrite.framewise'] },
-    });
+    const r = await rewritesAt(line, 10);
     expect((r ?? []).map((a) => a.title).filter((t) => t.startsWith('Translate class'))).toEqual([]);
   });
 });
