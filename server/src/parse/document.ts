@@ -4,7 +4,7 @@
  * UTF-16 code-unit character, which is also what web-tree-sitter reports for JS strings.
  */
 import { Edit, type Parser, type Tree, type Point } from 'web-tree-sitter';
-import { createParser, safeParse } from './parser';
+import { createParser, parserReady, safeParse } from './parser';
 import { lineStarts, positionAt, type Position } from './lines';
 
 export { lineStarts, positionAt, type Position };
@@ -152,7 +152,10 @@ export class PythonDocument {
   }
 
   private ensureParsed(): void {
-    if (!this.dirty) return;
+    // Before the runtime is loaded (a request that arrives while the server starts) there is no tree
+    // yet; the document stays unparsed, not "parsed to nothing", and the next read after
+    // `initParser()` parses it.
+    if (!this.dirty || !parserReady()) return;
     this.dirty = false;
     this._skip = undefined;
     const bytes = Buffer.byteLength(this._text, 'utf8');

@@ -38,6 +38,11 @@ export function initParser(): Promise<Language> {
   return initPromise;
 }
 
+/** Whether `initParser()` has completed (parsers can be made). */
+export function parserReady(): boolean {
+  return language !== undefined;
+}
+
 export function getLanguage(): Language {
   if (!language) throw new Error('Framewise: initParser() must complete before parsing');
   return language;
