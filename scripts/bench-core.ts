@@ -4,7 +4,7 @@
  * time into its phases (the mirror walk, facts) without changing the core.
  */
 import type { Tree } from 'web-tree-sitter';
-import { SyntaxTree } from '../server/src/parse/mirror';
+import { MirrorCache, SyntaxTree } from '../server/src/parse/mirror';
 import { initParser, createParser, getLanguage, safeParse } from '../server/src/parse/parser';
 import { PythonDocument, lineStarts, positionAt } from '../server/src/parse/document';
 import { analyzeSyntax, analyzeTree, enabledRules } from '../server/src/analyze';
@@ -13,7 +13,7 @@ import { Facts, FACT_NODE_TYPES } from '../server/src/resolve/facts';
 import { ALL_RULES } from '../server/src/rules/index';
 import type { Settings } from '../server/src/config/settings';
 
-export { getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeSyntax, analyzeTree, analyzeTextSync, ALL_RULES };
+export { MirrorCache, getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeSyntax, analyzeTree, analyzeTextSync, ALL_RULES };
 
 export const SELECT_ALL: Settings = { select: ['ALL'] };
 

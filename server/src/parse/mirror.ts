@@ -12,7 +12,7 @@
 import type { Language, Point, Tree } from 'web-tree-sitter';
 import { parserText } from './parser';
 import { lineStarts, positionAt } from './lines';
-import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, flatten, type FlatTree } from './syntax';
+import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, flatten, splice, topLevelOf, type FlatTree, type Splice, type TopLevel } from './syntax';
 
 /** A node with its type's name (as a query capture of a `(type) @type` pattern carries it). */
 export interface NodeOfType { node: SyntaxNode; name: string }
@@ -107,6 +107,29 @@ export class SyntaxTree {
     const i = this.byNodeId.get(node.id >>> 0);
     return i === undefined ? null : this.node(i);
   }
+}
+
+/**
+ * The mirror of one document across its versions: keeps the columns of the last version mirrored
+ * (typed arrays, no node objects) so that the next version re-walks only the top-level statements an
+ * edit touched and copies the others (`splice` in syntax.ts). One per document being edited.
+ */
+export class MirrorCache {
+  private last: { flat: FlatTree; top: TopLevel; text: string } | undefined;
+  /** How the last mirror was made (tests, benchmark): undefined when the whole tree was walked. */
+  lastSplice: Splice | undefined;
+
+  mirror(tree: Tree, source: string): SyntaxTree {
+    const text = parserText(source);
+    const spliced = this.last ? splice(this.last, tree, text) : undefined;
+    this.lastSplice = spliced;
+    const flat = spliced?.flat ?? flatten(tree);
+    this.last = { flat, top: spliced?.top ?? topLevelOf(flat), text };
+    return new SyntaxTree(tree, source, flat);
+  }
+
+  /** Forget the last version (the next mirror walks the whole tree). */
+  clear(): void { this.last = undefined; this.lastSplice = undefined; }
 }
 
 interface LanguageNames { types: string[]; fieldNames: Array<string | null>; fieldIds: Map<string, number>; typeIds: Map<string, number[]> }

@@ -64,14 +64,15 @@ export interface FlatTree {
   nodeId?: Uint32Array;
 }
 
-type WasmFn = (tree: number) => number;
+type WasmFn = (tree: number, arg?: number) => number;
 
 /**
  * What the walk calls at the cursor, each taking the tree's handle: type id, start, end, field id,
- * node id, is-missing, first child, next sibling, parent (the moves answer 1 or 0).
+ * node id, is-missing, first child, next sibling, parent (the moves answer 1 or 0), descendant index,
+ * go to descendant (by index).
  */
 interface CursorReader {
-  fns: [WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn];
+  fns: [WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn, WasmFn];
   handle: number;
   /** Leave the cursor's state where `cursor.delete()` expects it. */
   finish: () => void;
@@ -92,7 +93,7 @@ function directReader(cursor: TreeCursor, tree: Tree): CursorReader | undefined 
     '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_start_index_wasm', '_ts_tree_cursor_end_index_wasm',
     '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_current_node_id_wasm',
     '_ts_tree_cursor_current_node_is_missing_wasm', '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm',
-    '_ts_tree_cursor_goto_parent_wasm',
+    '_ts_tree_cursor_goto_parent_wasm', '_ts_tree_cursor_current_descendant_index_wasm', '_ts_tree_cursor_goto_descendant_wasm',
   ].map(fn);
   const state = (cursor as unknown as Record<number, number>);
   const handle = (tree as unknown as Record<number, number>)[0];
@@ -115,10 +116,73 @@ function libraryReader(c: TreeCursor): CursorReader {
     fns: [
       () => c.nodeTypeId, () => c.startIndex, () => c.endIndex, () => c.currentFieldId, () => c.nodeId,
       () => (c.nodeIsMissing ? 1 : 0), () => (c.gotoFirstChild() ? 1 : 0), () => (c.gotoNextSibling() ? 1 : 0), () => (c.gotoParent() ? 1 : 0),
+      () => c.currentDescendantIndex, (_t, i) => { c.gotoDescendant(i!); return 1; },
     ],
     handle: 0,
     finish: () => undefined,
   };
+}
+
+/** Run `body` with a reader over a fresh cursor of `tree`, deleting the cursor afterwards. */
+function withReader<T>(tree: Tree, library: boolean, body: (reader: CursorReader) => T): T {
+  const cursor = tree.walk();
+  let reader: CursorReader | undefined;
+  try {
+    const direct = library ? undefined : directReader(cursor, tree);
+    lastFlattenDirect = !!direct;
+    reader = direct ?? libraryReader(cursor);
+    return body(reader);
+  } finally {
+    reader?.finish();
+    cursor.delete();
+  }
+}
+
+/** Columns of a given size. */
+function allocate(size: number, ids: boolean): FlatTree {
+  return {
+    count: 0, typeId: new Uint16Array(size), start: new Uint32Array(size), end: new Uint32Array(size), field: new Uint16Array(size),
+    parent: new Int32Array(size), after: new Int32Array(size), flags: new Uint8Array(size), nodeId: ids ? new Uint32Array(size) : undefined,
+  };
+}
+
+function grow(f: FlatTree): void {
+  const size = f.typeId.length * 2;
+  const g = <T extends Uint16Array | Uint32Array | Int32Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b; };
+  f.typeId = g(f.typeId); f.start = g(f.start); f.end = g(f.end); f.field = g(f.field); f.parent = g(f.parent); f.after = g(f.after); f.flags = g(f.flags);
+  if (f.nodeId) f.nodeId = g(f.nodeId);
+}
+
+/**
+ * Walk the subtree at the cursor into `f` from number `n` on, its root's parent being `up`; returns
+ * the number after it. Never moves the cursor above the subtree's root.
+ */
+function walkSubtree(reader: CursorReader, named: Uint8Array, f: FlatTree, n: number, up: number): number {
+  const [typeOf, startOf, endOf, fieldOf, idOf, missingOf, first, next, toParent] = reader.fns;
+  const t = reader.handle;
+  const top = n;
+  walk: for (;;) {
+    if (n === f.typeId.length) grow(f);
+    const i = n++;
+    const type = (f.typeId[i] = typeOf(t));
+    const s = (f.start[i] = startOf(t));
+    const e = (f.end[i] = endOf(t));
+    f.field[i] = fieldOf(t);
+    if (f.nodeId) f.nodeId[i] = idOf(t) >>> 0;
+    f.parent[i] = up;
+    // Only an empty node can be MISSING.
+    f.flags[i] = (named[type] ? FLAG_NAMED : 0) | (s === e && missingOf(t) ? FLAG_MISSING : 0);
+    if (first(t)) { up = i; continue; }
+    f.after[i] = n;
+    if (i === top) break;
+    while (!next(t)) {
+      toParent(t);
+      f.after[up] = n;
+      if (up === top) break walk;
+      up = f.parent[up];
+    }
+  }
+  return n;
 }
 
 const namedByLanguage = new WeakMap<Language, Uint8Array>();
@@ -143,56 +207,159 @@ export let lastFlattenDirect = false;
  * cursor, `ids` records each node's `Node.id`.
  */
 export function flatten(tree: Tree, options: { library?: boolean; ids?: boolean } = {}): FlatTree {
-  const forceLibrary = !!options.library;
-  const language = tree.language;
   // Named or anonymous is a property of the (alias) symbol: asked once per type, not per node.
-  const named = namedTypes(language);
-  let size = Math.max(1, tree.rootNode.descendantCount);
-  let typeId = new Uint16Array(size);
-  let start = new Uint32Array(size);
-  let end = new Uint32Array(size);
-  let field = new Uint16Array(size);
-  let parent = new Int32Array(size);
-  let after = new Int32Array(size);
-  let flags = new Uint8Array(size);
-  let nodeId = options.ids ? new Uint32Array(size) : undefined;
-  const grow = () => {
-    size *= 2;
-    const g = <T extends Uint16Array | Uint32Array | Int32Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b; };
-    typeId = g(typeId); start = g(start); end = g(end); field = g(field); parent = g(parent); after = g(after); flags = g(flags); if (nodeId) nodeId = g(nodeId);
-  };
-  let n = 0;
-  const cursor = tree.walk();
-  let reader: CursorReader | undefined;
-  try {
-    const direct = forceLibrary ? undefined : directReader(cursor, tree);
-    lastFlattenDirect = !!direct;
-    reader = direct ?? libraryReader(cursor);
-    const [typeOf, startOf, endOf, fieldOf, idOf, missingOf, first, next, toParent] = reader.fns;
-    const t = reader.handle;
-    let up = -1;
-    walk: for (;;) {
-      if (n === size) grow();
-      const i = n++;
-      const type = (typeId[i] = typeOf(t));
-      const s = (start[i] = startOf(t));
-      const e = (end[i] = endOf(t));
-      field[i] = fieldOf(t);
-      if (nodeId) nodeId[i] = idOf(t) >>> 0;
-      parent[i] = up;
-      // Only an empty node can be MISSING.
-      flags[i] = (named[type] ? FLAG_NAMED : 0) | (s === e && missingOf(t) ? FLAG_MISSING : 0);
-      if (first(t)) { up = i; continue; }
-      after[i] = n;
-      while (!next(t)) {
-        if (!toParent(t)) break walk;
-        after[up] = n;
-        up = parent[up];
-      }
-    }
-  } finally {
-    reader?.finish();
-    cursor.delete();
-  }
-  return { count: n, typeId, start, end, field, parent, after, flags, nodeId };
+  const named = namedTypes(tree.language);
+  const f = allocate(Math.max(1, tree.rootNode.descendantCount), !!options.ids);
+  f.count = withReader(tree, !!options.library, (reader) => walkSubtree(reader, named, f, 0, -1));
+  return f;
 }
+
+/** The module's children as the tree's walk numbers them: where each starts in the columns, its type and span. */
+export interface TopLevel {
+  /** node number of each child, then the total node count */
+  index: Int32Array;
+  typeId: Uint16Array;
+  start: Uint32Array;
+  end: Uint32Array;
+  /** 1 when the child's subtree has no ERROR or MISSING node (only such children are kept by `splice`) */
+  clean: Uint8Array;
+  /** the root's own type and span */
+  rootTypeId: number;
+  rootStart: number;
+  rootEnd: number;
+}
+
+/** The top level of a flattened tree. */
+export function topLevelOf(f: FlatTree): TopLevel {
+  const kids: number[] = [];
+  for (let c = 1; c < f.count; c = f.after[c]) kids.push(c);
+  const top = { index: new Int32Array(kids.length + 1), clean: new Uint8Array(kids.length), typeId: new Uint16Array(kids.length), start: new Uint32Array(kids.length), end: new Uint32Array(kids.length), rootTypeId: f.typeId[0], rootStart: f.start[0], rootEnd: f.end[0] };
+  kids.forEach((c, k) => { top.index[k] = c; top.typeId[k] = f.typeId[c]; top.start[k] = f.start[c]; top.end[k] = f.end[c]; });
+  top.index[kids.length] = f.count;
+  for (let k = 0; k < kids.length; k++) top.clean[k] = isClean(f, top.index[k], top.index[k + 1]) ? 1 : 0;
+  return top;
+}
+
+/** Whether nodes [from, to) hold no ERROR or MISSING node. */
+function isClean(f: FlatTree, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (f.typeId[i] === ERROR_TYPE_ID || (f.flags[i] & FLAG_MISSING) !== 0) return false;
+  return true;
+}
+
+/** The top level of a tree, read with the cursor without descending (a few hundred moves, not a walk). */
+function topLevelOfTree(reader: CursorReader, count: number): TopLevel {
+  const [typeOf, startOf, endOf, , , , first, next, toParent, indexOf] = reader.fns;
+  const t = reader.handle;
+  const rootTypeId = typeOf(t);
+  const rootStart = startOf(t);
+  const rootEnd = endOf(t);
+  const index: number[] = [];
+  const typeId: number[] = [];
+  const start: number[] = [];
+  const end: number[] = [];
+  if (first(t)) {
+    do {
+      index.push(indexOf(t)); typeId.push(typeOf(t)); start.push(startOf(t)); end.push(endOf(t));
+    } while (next(t));
+    toParent(t);
+  }
+  index.push(count);
+  return { index: Int32Array.from(index), clean: new Uint8Array(typeId.length), typeId: Uint16Array.from(typeId), start: Uint32Array.from(start), end: Uint32Array.from(end), rootTypeId, rootStart, rootEnd };
+}
+
+/** What `splice` kept and what it walked afresh: top-level children [0, prefix) and the last `suffix` are the old ones. */
+export interface Splice {
+  flat: FlatTree;
+  top: TopLevel;
+  prefix: number;
+  suffix: number;
+  /** old → new offset shift of the suffix */
+  delta: number;
+}
+
+/**
+ * The columns of `tree` (parsed from `text`) made from those of an earlier version (`old`, of
+ * `oldText`): top-level statements whose text did not change are copied (shifted when they follow the
+ * edit), and only the others are walked. A statement counts as unchanged when it lies wholly in the
+ * text the two versions share at their start (or end), with the character next to it, has no syntax
+ * error, and has the same type, span (shifted) and node count in both trees. (Error recovery can parse
+ * the same broken text differently depending on what follows it, so broken statements are walked.) Undefined when the top level cannot be
+ * matched that way (the caller walks the whole tree).
+ */
+export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tree: Tree, text: string, options: { library?: boolean } = {}): Splice | undefined {
+  const oldText = old.text;
+  const min = Math.min(oldText.length, text.length);
+  let P = 0;
+  while (P < min && oldText.charCodeAt(P) === text.charCodeAt(P)) P++;
+  let Q = 0;
+  while (Q < min - P && oldText.charCodeAt(oldText.length - 1 - Q) === text.charCodeAt(text.length - 1 - Q)) Q++;
+  const delta = text.length - oldText.length;
+  const named = namedTypes(tree.language);
+  const count = tree.rootNode.descendantCount;
+  return withReader(tree, !!options.library, (reader) => {
+    const top = topLevelOfTree(reader, count);
+    const o = old.top;
+    const oldN = o.typeId.length;
+    const newN = top.typeId.length;
+    const oldCount = old.flat.count;
+    const sameSize = (a: number, b: number) => o.index[a + 1] - o.index[a] === top.index[b + 1] - top.index[b];
+    let p = 0;
+    while (p < oldN && p < newN && o.clean[p] && o.end[p] < P && o.typeId[p] === top.typeId[p] && o.start[p] === top.start[p] &&
+      o.end[p] === top.end[p] && sameSize(p, p)) p++;
+    let q = 0;
+    while (q < oldN - p && q < newN - p) {
+      const a = oldN - 1 - q;
+      const b = newN - 1 - q;
+      if (!(o.clean[a] && o.start[a] > oldText.length - Q && o.typeId[a] === top.typeId[b] && o.start[a] + delta === top.start[b] &&
+        o.end[a] + delta === top.end[b] && sameSize(a, b))) break;
+      q++;
+    }
+    const f = allocate(Math.max(1, count), false);
+    // The root, then the kept prefix as it was.
+    const prefixEnd = o.index[p];
+    const of = old.flat;
+    f.typeId.set(of.typeId.subarray(0, prefixEnd));
+    f.start.set(of.start.subarray(0, prefixEnd));
+    f.end.set(of.end.subarray(0, prefixEnd));
+    f.field.set(of.field.subarray(0, prefixEnd));
+    f.parent.set(of.parent.subarray(0, prefixEnd));
+    f.after.set(of.after.subarray(0, prefixEnd));
+    f.flags.set(of.flags.subarray(0, prefixEnd));
+    f.typeId[0] = top.rootTypeId;
+    f.start[0] = top.rootStart;
+    f.end[0] = top.rootEnd;
+    f.parent[0] = -1;
+    f.after[0] = count;
+    // The changed middle, walked from the new tree.
+    const goto = reader.fns[10];
+    let n = prefixEnd;
+    top.clean.set(o.clean.subarray(0, p));
+    for (let k = p; k < newN - q; k++) {
+      if (top.index[k] !== n) return undefined;
+      goto(reader.handle, n);
+      const from = n;
+      n = walkSubtree(reader, named, f, n, 0);
+      top.clean[k] = isClean(f, from, n) ? 1 : 0;
+    }
+    top.clean.set(o.clean.subarray(oldN - q), newN - q);
+    // The kept suffix, shifted.
+    const oldSuffix = o.index[oldN - q];
+    if (n !== top.index[newN - q] || count - n !== oldCount - oldSuffix) return undefined;
+    const shift = n - oldSuffix;
+    f.typeId.set(of.typeId.subarray(oldSuffix, oldCount), n);
+    f.field.set(of.field.subarray(oldSuffix, oldCount), n);
+    f.flags.set(of.flags.subarray(oldSuffix, oldCount), n);
+    const os = of.start, oe = of.end, op = of.parent, oa = of.after;
+    for (let i = oldSuffix, j = n; i < oldCount; i++, j++) {
+      f.start[j] = os[i] + delta;
+      f.end[j] = oe[i] + delta;
+      const par = op[i];
+      f.parent[j] = par === 0 ? 0 : par + shift;
+      f.after[j] = oa[i] + shift;
+    }
+    f.count = count;
+    return { flat: f, top, prefix: p, suffix: q, delta };
+  });
+}
+
+

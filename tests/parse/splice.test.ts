@@ -1,0 +1,159 @@
+/**
+ * After an edit the mirror re-walks only the top-level statements the edit touched and copies the
+ * rest from the previous version (`splice`, parse/syntax.ts; `MirrorCache`, parse/mirror.ts). These
+ * tests hold the spliced columns equal to a fresh walk of the new tree after thousands of random
+ * one- and few-character edits (letters, brackets, quotes, colons, newlines, indentation, deletions)
+ * on the repository's Python files and on generated benchmark code, and check that an edit inside one
+ * statement really copies the others.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ready } from '../helpers/analyze';
+import { flatten, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
+import { MirrorCache } from '../../server/src/parse/mirror';
+import { PythonDocument } from '../../server/src/parse/document';
+import { generateFile } from '../../scripts/bench/generate.mjs';
+
+beforeAll(ready);
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function pythonFiles(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) { if (e.name !== 'node_modules') pythonFiles(p, out); } else if (e.name.endsWith('.py')) out.push(p);
+  }
+  return out;
+}
+
+/** Mulberry32: deterministic edits. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const INSERTS = ['x', 'a', '_', '1', '(', ')', '[', ']', ':', '"', "'", '#', '\n', '    ', ' ', '.', ',', '=', '\\', 'def ', '"""', '\t'];
+
+/** A random edit of `text`: an insertion, a deletion or a replacement of a few characters. */
+export function randomEdit(text: string, next: () => number): { start: number; end: number; insert: string } {
+  const at = Math.floor(next() * (text.length + 1));
+  const kind = next();
+  const insert = INSERTS[Math.floor(next() * INSERTS.length)];
+  if (kind < 0.45 || text.length === 0) return { start: at, end: at, insert };
+  const len = 1 + Math.floor(next() * 3);
+  return { start: at, end: Math.min(text.length, at + len), insert: kind < 0.75 ? '' : insert };
+}
+
+function positionOf(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
+  return { line, character: offset - lineStart };
+}
+
+const COLUMNS = ['typeId', 'start', 'end', 'field', 'parent', 'after', 'flags'] as const;
+
+/** The first difference between two sets of columns, or '' (a plain loop: the arrays are large). */
+function difference(a: FlatTree, b: FlatTree): string {
+  if (a.count !== b.count) return `count ${a.count} ≠ ${b.count}`;
+  for (const c of COLUMNS) for (let i = 0; i < a.count; i++) if (a[c][i] !== b[c][i]) return `${c}[${i}]: ${a[c][i]} ≠ ${b[c][i]}`;
+  return '';
+}
+
+function columns(f: FlatTree): unknown[] {
+  return [f.count, ...COLUMNS.map((c) => Array.from(f[c].subarray(0, f.count)))];
+}
+
+/** Edit `doc` `steps` times at random, checking the spliced mirror against a fresh walk each time. */
+function fuzz(text: string, seed: number, steps: number, undo = false): { spliced: number; copied: number; total: number } {
+  const next = rng(seed);
+  const doc = new PythonDocument('file:///fuzz.py', 1, text);
+  const cache = new MirrorCache();
+  let spliced = 0;
+  let copied = 0;
+  let total = 0;
+  let undoing: ReturnType<typeof randomEdit> | undefined;
+  try {
+    cache.mirror(doc.tree!, doc.text);
+    for (let step = 0; step < steps; step++) {
+      let e = randomEdit(doc.text, next);
+      // With `undo`, every other edit takes the one before back (typing stays near valid code).
+      if (undo && step % 2 === 1) e = undoing!;
+      undoing = { start: e.start, end: e.start + e.insert.length, insert: doc.text.slice(e.start, e.end) };
+      const range = { start: positionOf(doc.text, e.start), end: positionOf(doc.text, e.end) };
+      doc.applyChanges([{ range, text: e.insert }], doc.version + 1);
+      const tree = doc.tree;
+      if (!tree) { cache.clear(); continue; }
+      const mirror = cache.mirror(tree, doc.text);
+      const s = cache.lastSplice;
+      if (s) {
+        spliced++;
+        copied += s.prefix + s.suffix;
+        total += s.top.typeId.length;
+      }
+      const d = difference(mirror.columns, flatten(tree));
+      if (d) expect.fail(`seed ${seed} step ${step}: ${JSON.stringify(e)} (prefix ${s?.prefix}, suffix ${s?.suffix}): ${d}`);
+    }
+  } finally {
+    doc.dispose();
+  }
+  return { spliced, copied, total };
+}
+
+describe('spliced mirror', () => {
+  it('equals a fresh walk after random edits of every Python file in the repository', () => {
+    const files = pythonFiles(path.join(ROOT, 'samples')).concat(pythonFiles(path.join(ROOT, 'tests')));
+    expect(files.length).toBeGreaterThan(50);
+    let spliced = 0;
+    files.forEach((file, k) => {
+      spliced += fuzz(fs.readFileSync(file, 'utf8'), 1000 + k, 25).spliced;
+      fuzz(fs.readFileSync(file, 'utf8'), 5000 + k, 20, true);
+    });
+    // Most edits are spliced, not walked afresh (a broken file or an edit at the top level may not be).
+    expect(spliced).toBeGreaterThan(files.length * 25 * 0.5);
+  });
+
+  it('equals a fresh walk after random edits of generated framework code, copying untouched statements', () => {
+    fuzz(generateFile(1500, 3), 41, 200);
+    const r = fuzz(generateFile(1500, 7), 42, 400, true);
+    expect(r.spliced).toBeGreaterThan(350);
+    // An edit touches one statement or a few: nearly all the others are copied.
+    expect(r.copied / r.total).toBeGreaterThan(0.95);
+  });
+
+  it('copies every statement but the edited one for an edit inside a function body', () => {
+    const text = 'import jax\n\ndef f(x):\n    return x\n\ndef g(y):\n    h = y + 1\n    return h\n\nclass C:\n    pass\n';
+    const doc = new PythonDocument('file:///a.py', 1, text);
+    const cache = new MirrorCache();
+    cache.mirror(doc.tree!, doc.text);
+    doc.applyChanges([{ range: { start: { line: 6, character: 5 }, end: { line: 6, character: 5 } }, text: 'x' }], 2);
+    const mirror = cache.mirror(doc.tree!, doc.text);
+    expect(cache.lastSplice).toMatchObject({ prefix: 2, suffix: 1, delta: 1 });
+    expect(columns(mirror.columns)).toEqual(columns(flatten(doc.tree!)));
+    expect(mirror.rootNode.namedChildren.map((n) => n.type)).toEqual(['import_statement', 'function_definition', 'function_definition', 'class_definition']);
+    expect(mirror.rootNode.namedChildren[3].text).toBe('class C:\n    pass');
+    doc.dispose();
+  });
+
+  it('splices the same columns with the library cursor as with the runtime', () => {
+    const text = 'import torch\n\ndef f():\n    pass\n\ndef g():\n    return torch.ones(3)\n';
+    const doc = new PythonDocument('file:///b.py', 1, text);
+    const flat = flatten(doc.tree!);
+    const old = { flat, top: topLevelOf(flat), text: doc.text };
+    doc.applyChanges([{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 8 } }, text: 'return 1' }], 2);
+    const direct = splice(old, doc.tree!, doc.text);
+    const library = splice(old, doc.tree!, doc.text, { library: true });
+    expect(direct && library).toBeTruthy();
+    expect(columns(library!.flat)).toEqual(columns(direct!.flat));
+    expect(columns(direct!.flat)).toEqual(columns(flatten(doc.tree!)));
+    expect([direct!.prefix, direct!.suffix]).toEqual([1, 1]);
+    doc.dispose();
+  });
+});
