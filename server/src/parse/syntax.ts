@@ -282,9 +282,9 @@ export interface Splice {
  * `oldText`): top-level statements whose text did not change are copied (shifted when they follow the
  * edit), and only the others are walked. A statement counts as unchanged when it lies wholly in the
  * text the two versions share at their start (or end), with the character next to it, has no syntax
- * error, and has the same type, span (shifted) and node count in both trees. (Error recovery can parse
- * the same broken text differently depending on what follows it, so broken statements are walked.) Undefined when the top level cannot be
- * matched that way (the caller walks the whole tree).
+ * error, and has the same type, span (shifted) and node count in both trees. (Error recovery can
+ * parse the same broken text differently depending on what follows it, so broken statements are
+ * walked.) Undefined when the numbering does not line up that way (the caller walks the whole tree).
  */
 export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tree: Tree, text: string, options: { library?: boolean } = {}): Splice | undefined {
   const oldText = old.text;
