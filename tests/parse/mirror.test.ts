@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { ready } from '../helpers/analyze';
+import { ROOT, pythonFiles } from '../helpers/files';
 import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
 import { flatten, lastFlattenDirect, preorder } from '../../server/src/parse/syntax';
 import { SyntaxTree, type SyntaxNode } from '../../server/src/parse/mirror';
@@ -18,15 +19,6 @@ import { analyzeTextSync } from '../../server/src/engine';
 
 beforeAll(ready);
 
-const ROOT = path.resolve(__dirname, '../..');
-
-function pythonFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) { if (e.name !== 'node_modules') pythonFiles(p, out); } else if (e.name.endsWith('.py')) out.push(p);
-  }
-  return out;
-}
 
 const BROKEN = [
   'def f(x:\n    return x +\n',

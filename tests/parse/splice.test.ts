@@ -10,6 +10,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ready } from '../helpers/analyze';
+import { ROOT, pythonFiles } from '../helpers/files';
 import { flatten, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
 import { MirrorCache } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
@@ -17,15 +18,6 @@ import { generateFile } from '../../scripts/bench/generate.mjs';
 
 beforeAll(ready);
 
-const ROOT = path.resolve(__dirname, '../..');
-
-function pythonFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) { if (e.name !== 'node_modules') pythonFiles(p, out); } else if (e.name.endsWith('.py')) out.push(p);
-  }
-  return out;
-}
 
 /** Mulberry32: deterministic edits. */
 function rng(seed: number): () => number {
@@ -42,7 +34,7 @@ function rng(seed: number): () => number {
 const INSERTS = ['x', 'a', '_', '1', '(', ')', '[', ']', ':', '"', "'", '#', '\n', '    ', ' ', '.', ',', '=', '\\', 'def ', '"""', '\t'];
 
 /** A random edit of `text`: an insertion, a deletion or a replacement of a few characters. */
-export function randomEdit(text: string, next: () => number): { start: number; end: number; insert: string } {
+function randomEdit(text: string, next: () => number): { start: number; end: number; insert: string } {
   const at = Math.floor(next() * (text.length + 1));
   const kind = next();
   const insert = INSERTS[Math.floor(next() * INSERTS.length)];
