@@ -37,7 +37,7 @@ export interface DocState {
   cost?: number;
   /** When (Date.now()) the last analysis of this document ended. */
   finishedAt?: number;
-  /** The columns of its last mirrored version, while it is among the documents edited last (see `mirrorFor`). */
+  /** The columns of its last mirrored version, while it is among the documents edited last (see `keepMirror`). */
   mirror?: MirrorCache;
 }
 
