@@ -11,25 +11,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
-import { flatten, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
+import { FLAT_COLUMNS, flatten, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
 import { MirrorCache } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
-import { generateFile } from '../../scripts/bench/generate.mjs';
+import { generateFile, rng } from '../../scripts/bench/generate.mjs';
 
 beforeAll(ready);
 
 
-/** Mulberry32: deterministic edits. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INSERTS = ['x', 'a', '_', '1', '(', ')', '[', ']', ':', '"', "'", '#', '\n', '    ', ' ', '.', ',', '=', '\\', 'def ', '"""', '\t'];
 
@@ -50,22 +39,20 @@ function positionOf(text: string, offset: number): { line: number; character: nu
   return { line, character: offset - lineStart };
 }
 
-const COLUMNS = ['typeId', 'start', 'end', 'field', 'parent', 'after', 'flags'] as const;
-
 /** The first difference between two sets of columns, or '' (a plain loop: the arrays are large). */
 function difference(a: FlatTree, b: FlatTree): string {
   if (a.count !== b.count) return `count ${a.count} ≠ ${b.count}`;
-  for (const c of COLUMNS) for (let i = 0; i < a.count; i++) if (a[c][i] !== b[c][i]) return `${c}[${i}]: ${a[c][i]} ≠ ${b[c][i]}`;
+  for (const c of FLAT_COLUMNS) for (let i = 0; i < a.count; i++) if (a[c][i] !== b[c][i]) return `${c}[${i}]: ${a[c][i]} ≠ ${b[c][i]}`;
   return '';
 }
 
 function columns(f: FlatTree): unknown[] {
-  return [f.count, ...COLUMNS.map((c) => Array.from(f[c].subarray(0, f.count)))];
+  return [f.count, ...FLAT_COLUMNS.map((c) => Array.from(f[c].subarray(0, f.count)))];
 }
 
 /** Edit `doc` `steps` times at random, checking the spliced mirror against a fresh walk each time. */
 function fuzz(text: string, seed: number, steps: number, undo = false): { spliced: number; copied: number; total: number } {
-  const next = rng(seed);
+  const next = rng(seed).next;
   const doc = new PythonDocument('file:///fuzz.py', 1, text);
   const cache = new MirrorCache();
   let spliced = 0;

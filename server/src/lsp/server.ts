@@ -197,9 +197,8 @@ export class FramewiseServer {
     const { doc } = state;
     if (state.result?.version === doc.version) return state.result.findings;
     const tree = doc.tree;
-    const syntax = tree ? state.mirror?.mirror(tree, doc.text) ?? new SyntaxTree(tree, doc.text) : undefined;
     if (!tree) state.mirror?.clear();
-    const r = tree && syntax ? analyzeSyntax(syntax, doc.text, this.settingsFor(doc.uri)) : undefined;
+    const r = tree ? analyzeSyntax(state.mirror?.mirror(tree, doc.text) ?? new SyntaxTree(tree, doc.text), doc.text, this.settingsFor(doc.uri)) : undefined;
     const findings = r?.findings ?? [];
     state.result = { version: doc.version, findings, skipped: r?.skipped ?? doc.skipReason };
     return findings;

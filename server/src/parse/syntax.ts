@@ -138,6 +138,16 @@ function withReader<T>(tree: Tree, library: boolean, body: (reader: CursorReader
   }
 }
 
+/** The per-node columns of a `FlatTree` (`nodeId` aside). */
+export const FLAT_COLUMNS = ['typeId', 'start', 'end', 'field', 'parent', 'after', 'flags'] as const;
+
+type Column = FlatTree[(typeof FLAT_COLUMNS)[number]];
+
+/** Copy nodes [from, to) of a column into another at `at`. */
+function copyColumn(into: Column, from: Column, start: number, end: number, at: number): void {
+  (into as Uint32Array).set((from as Uint32Array).subarray(start, end), at);
+}
+
 /** Columns of a given size. */
 function allocate(size: number, ids: boolean): FlatTree {
   return {
@@ -149,7 +159,7 @@ function allocate(size: number, ids: boolean): FlatTree {
 function grow(f: FlatTree): void {
   const size = f.typeId.length * 2;
   const g = <T extends Uint16Array | Uint32Array | Int32Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b; };
-  f.typeId = g(f.typeId); f.start = g(f.start); f.end = g(f.end); f.field = g(f.field); f.parent = g(f.parent); f.after = g(f.after); f.flags = g(f.flags);
+  for (const c of FLAT_COLUMNS) (f as unknown as Record<string, Column>)[c] = g(f[c]);
   if (f.nodeId) f.nodeId = g(f.nodeId);
 }
 
@@ -234,9 +244,11 @@ export function topLevelOf(f: FlatTree): TopLevel {
   const kids: number[] = [];
   for (let c = 1; c < f.count; c = f.after[c]) kids.push(c);
   const top = { index: new Int32Array(kids.length + 1), clean: new Uint8Array(kids.length), typeId: new Uint16Array(kids.length), start: new Uint32Array(kids.length), end: new Uint32Array(kids.length), rootTypeId: f.typeId[0], rootStart: f.start[0], rootEnd: f.end[0] };
-  kids.forEach((c, k) => { top.index[k] = c; top.typeId[k] = f.typeId[c]; top.start[k] = f.start[c]; top.end[k] = f.end[c]; });
+  kids.forEach((c, k) => {
+    top.index[k] = c; top.typeId[k] = f.typeId[c]; top.start[k] = f.start[c]; top.end[k] = f.end[c];
+    top.clean[k] = isClean(f, c, f.after[c]) ? 1 : 0;
+  });
   top.index[kids.length] = f.count;
-  for (let k = 0; k < kids.length; k++) top.clean[k] = isClean(f, top.index[k], top.index[k + 1]) ? 1 : 0;
   return top;
 }
 
@@ -318,13 +330,7 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
     // The root, then the kept prefix as it was.
     const prefixEnd = o.index[p];
     const of = old.flat;
-    f.typeId.set(of.typeId.subarray(0, prefixEnd));
-    f.start.set(of.start.subarray(0, prefixEnd));
-    f.end.set(of.end.subarray(0, prefixEnd));
-    f.field.set(of.field.subarray(0, prefixEnd));
-    f.parent.set(of.parent.subarray(0, prefixEnd));
-    f.after.set(of.after.subarray(0, prefixEnd));
-    f.flags.set(of.flags.subarray(0, prefixEnd));
+    for (const c of FLAT_COLUMNS) copyColumn(f[c], of[c], 0, prefixEnd, 0);
     f.typeId[0] = top.rootTypeId;
     f.start[0] = top.rootStart;
     f.end[0] = top.rootEnd;
@@ -346,9 +352,7 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
     const oldSuffix = o.index[oldN - q];
     if (n !== top.index[newN - q] || count - n !== oldCount - oldSuffix) return undefined;
     const shift = n - oldSuffix;
-    f.typeId.set(of.typeId.subarray(oldSuffix, oldCount), n);
-    f.field.set(of.field.subarray(oldSuffix, oldCount), n);
-    f.flags.set(of.flags.subarray(oldSuffix, oldCount), n);
+    for (const c of ['typeId', 'field', 'flags'] as const) copyColumn(f[c], of[c], oldSuffix, oldCount, n);
     const os = of.start, oe = of.end, op = of.parent, oa = of.after;
     for (let i = oldSuffix, j = n; i < oldCount; i++, j++) {
       f.start[j] = os[i] + delta;
