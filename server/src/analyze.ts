@@ -7,6 +7,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { lineStarts, positionAt, type Range, type SkipReason } from './parse/document';
 import { SyntaxTree, type SyntaxNode as Node } from './parse/mirror';
+import { ERROR_TYPE_ID } from './parse/syntax';
 import { Facts, FACT_NODE_TYPES } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
@@ -66,31 +67,33 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
 
   const types = new Set(FACT_NODE_TYPES);
   for (const { visitor } of visitors) for (const k of Object.keys(visitor)) if (k !== 'exit') types.add(k);
-  // Every node of those types, in document order; facts first, then each node to the rules that visit its type.
-  const captures = syntax.nodesOfTypes(types);
-  facts.build(captures);
+  // Every named node of those types, in document order; facts first, then each node to the rules that visit its type.
+  const nodes = syntax.nodesOfTypes(types);
+  facts.build(nodes);
 
-  const byType = new Map<string, Array<(n: Node) => void>>();
+  // Handlers by type id (a type name can have several ids), in rule order.
+  const byTypeId: Array<Array<(n: Node) => void> | undefined> = new Array(ERROR_TYPE_ID + 1);
   for (const { visitor } of visitors) {
     for (const [k, fn] of Object.entries(visitor)) {
       if (k === 'exit' || !fn) continue;
-      const list = byType.get(k) ?? [];
-      list.push(fn);
-      byType.set(k, list);
+      for (const id of syntax.typeIdsFor(k)) (byTypeId[id] ??= []).push(fn);
     }
   }
   // The rules get a time budget too: on pathological input (50,000-long attribute chains) a rule
   // that is fine on real code can go quadratic, and the single-threaded server must not stall.
-  // Counted in CPU time (checked once the wall clock says it may be over), so that a busy machine
-  // does not turn a file that is merely large into a skipped one.
+  // Counted in CPU time (checked every 64 visited nodes, once the wall clock says it may be over), so that
+  // a busy machine does not turn a file that is merely large into a skipped one.
   const rulesStart = Date.now();
   const cpuStart = cpuMs();
-  for (const { node, name } of captures) {
-    const handlers = byType.get(name);
+  let untilCheck = 1;
+  for (const node of nodes) {
+    const handlers = byTypeId[node.typeId];
     if (!handlers) continue;
     for (const h of handlers) {
       try { h(node); } catch (e) { /* a rule bug must never stop analysis */ reportInternal(e); }
     }
+    if (--untilCheck > 0) continue;
+    untilCheck = 64;
     if (Date.now() - rulesStart > RULES_BUDGET_MS && cpuMs() - cpuStart > RULES_BUDGET_MS) {
       return { findings: [], facts, skipped: { kind: 'parse-failed', message: `Framewise skipped this file: analysing it took longer than ${RULES_BUDGET_MS / 1000} s (extremely long expressions or deeply nested code?).` } };
     }

@@ -14,9 +14,6 @@ import { parserText } from './parser';
 import { lineStarts, positionAt } from './lines';
 import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, flatten, splice, topLevelOf, type FlatTree, type Splice, type TopLevel } from './syntax';
 
-/** A node with its type's name (as a query capture of a `(type) @type` pattern carries it). */
-export interface NodeOfType { node: SyntaxNode; name: string }
-
 export class SyntaxTree {
   readonly text: string;
   private readonly flat: FlatTree;
@@ -69,6 +66,12 @@ export class SyntaxTree {
   fieldName(id: number): string | null { return id ? this.fieldNames[id] ?? null : null; }
   /** Type ids with this name (named and anonymous). */
   typeIdsFor(name: string): number[] { return this.typeIds.get(name) ?? []; }
+  /** 1 at every type id (ERROR's included) of the given type names. */
+  typeIdSet(types: Iterable<string>): Uint8Array {
+    const set = new Uint8Array(ERROR_TYPE_ID + 1);
+    for (const name of types) for (const id of this.typeIdsFor(name)) set[id] = 1;
+    return set;
+  }
 
   /**
    * Row and UTF-16 column of an offset, as tree-sitter reports them: it counts '\n' only, and in the
@@ -81,17 +84,13 @@ export class SyntaxTree {
 
   /**
    * The named nodes of the given types, in document order (a parent before its children): what a
-   * query of `(type) @type` patterns captures, with each capture's name being its node's type.
+   * query of `(type) @type` patterns captures.
    */
-  nodesOfTypes(types: Iterable<string>): NodeOfType[] {
-    const wanted: Array<string | undefined> = [];
-    for (const name of types) for (const id of this.typeIdsFor(name)) wanted[id] = name;
-    const out: NodeOfType[] = [];
+  nodesOfTypes(types: Iterable<string>): SyntaxNode[] {
+    const wanted = this.typeIdSet(types);
+    const out: SyntaxNode[] = [];
     const { typeId, flags, count } = this.flat;
-    for (let i = 0; i < count; i++) {
-      const name = wanted[typeId[i]];
-      if (name !== undefined && (flags[i] & FLAG_NAMED) !== 0) out.push({ node: this.node(i), name });
-    }
+    for (let i = 0; i < count; i++) if (wanted[typeId[i]] && (flags[i] & FLAG_NAMED) !== 0) out.push(this.node(i));
     return out;
   }
 

@@ -4,7 +4,7 @@
  * traced scope, training loop, inside `torch.no_grad` — and simple assignment bindings. Rules read
  * these; they never walk the tree themselves.
  */
-import type { NodeOfType, SyntaxNode as Node } from '../parse/mirror';
+import type { SyntaxNode as Node } from '../parse/mirror';
 import { ImportTable, collectImport } from './imports';
 
 export type TraceKind = 'jax' | 'tensorflow' | 'torch';
@@ -393,11 +393,11 @@ export class Facts {
 
   // ---- construction ------------------------------------------------------------------------
 
-  /** Build facts from the document-ordered captures of FACT_NODE_TYPES (+ any other types). */
-  build(captures: NodeOfType[]): void {
+  /** Build facts from the named nodes of FACT_NODE_TYPES (+ any other types), in document order. */
+  build(nodes: Node[]): void {
     const stack: number[] = [0];
     const decorated: Node[] = [];
-    for (const { node } of captures) {
+    for (const node of nodes) {
       const start = node.startIndex;
       while (stack.length > 1 && start >= this.containers[stack[stack.length - 1]].end) stack.pop();
       const parent = stack[stack.length - 1];

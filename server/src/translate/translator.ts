@@ -57,7 +57,7 @@ export function factsFor(syntax: SyntaxTree, source: string): Facts {
 /** Names the file binds or reads (not attribute names after a dot, not keyword-argument names). */
 export function identifiersOf(syntax: SyntaxTree): Set<string> {
   const out = new Set<string>();
-  for (const { node } of syntax.nodesOfTypes(['identifier'])) {
+  for (const node of syntax.nodesOfTypes(['identifier'])) {
     const parent = node.parent;
     const t = parent?.type;
     if ((t === 'attribute' || t === 'keyword_argument') && parent!.childForFieldName(t === 'attribute' ? 'attribute' : 'name')?.id === node.id) continue;

@@ -100,10 +100,19 @@ export const PT003: Rule = {
       exit() {
         if (evals.length === 0 || gradOffGlobally || !importsModule(facts, 'torch')) return;
         const reported = new Set<number>();
+        // Only a call whose callee is spelled as some eval()'s receiver can follow it: compare lengths
+        // before reading the callee's text.
+        const receivers = new Map<string, EvalCall[]>();
+        for (const e of evals) receivers.set(e.receiver, [...(receivers.get(e.receiver) ?? []), e]);
+        const lengths = new Set([...receivers.keys()].map((r) => r.length));
         for (const call of modelCalls) {
-          const callee = call.childForFieldName('function')!.text;
+          const fn = call.childForFieldName('function')!;
+          if (!lengths.has(fn.endIndex - fn.startIndex)) continue;
+          const callee = fn.text;
+          const candidates = receivers.get(callee);
+          if (!candidates) continue;
           const scope = scopeOf(facts, call);
-          const ev = evals.filter((e) => e.receiver === callee && e.scope === scope.index && e.node.startIndex < call.startIndex).pop();
+          const ev = candidates.filter((e) => e.scope === scope.index && e.node.startIndex < call.startIndex).pop();
           if (!ev) continue;
           // model.train() in between switches back to training.
           if (trains.some((t) => t.receiver === callee && t.scope === scope.index && t.node.startIndex > ev.node.startIndex && t.node.startIndex < call.startIndex)) continue;

@@ -46,6 +46,8 @@ export const PT201: Rule = {
           return;
         }
         const callee = facts.callee(node);
+        const isTorchCall = callee?.startsWith('torch.') || (m && m.method === 'to');
+        if (!isTorchCall) return;
         const args = argumentNodes(node);
         if (callee === 'torch.device' || (m && m.method === 'to')) {
           const first = args[0];
@@ -53,8 +55,6 @@ export const PT201: Rule = {
             ctx.report(first, `${callee === 'torch.device' ? 'torch.device' : '.to'}(${first.text}) hard-codes the CUDA device. ${advice}`);
           }
         }
-        const isTorchCall = callee?.startsWith('torch.') || (m && m.method === 'to');
-        if (!isTorchCall) return;
         for (const a of args) {
           if (a.type !== 'keyword_argument' || a.childForFieldName('name')?.text !== 'device') continue;
           const v = a.childForFieldName('value');
