@@ -170,6 +170,8 @@ const parser = core.createParser();
 results.rules = core.ruleCount();
 
 const iterationsFor = (lines) => (QUICK ? (lines >= 50000 ? 2 : 5) : lines >= 50000 ? 4 : lines >= 5000 ? 15 : 40);
+/** The paced keystroke loop's interval: 10 keystrokes a second, a fast typist. */
+const PACE_MS = 100;
 /** Keystroke loops stop early past this much time per file (but after at least 10 keystrokes). */
 const KEYSTROKE_BUDGET_MS = QUICK ? 15_000 : 60_000;
 
@@ -272,27 +274,44 @@ if (want('server')) {
     const places = keystrokePlaces(f.text, QUICK ? 15 : f.lines >= 50000 ? 30 : 100);
     let version = 2;
     const lat = [];
-    const send = async (change, record) => {
+    const paced = [];
+    const send = async (change, into) => {
       const v = version++;
       const t0 = performance.now();
       client.change(uri, v, [change]);
       const { at } = await client.waitFor(uri, v);
-      if (record) lat.push(at - t0);
+      into?.push(at - t0);
     };
-    for (const p of places.slice(0, f.lines >= 50000 ? 1 : 5)) { await send(insertAt(p), false); await send(deleteAt(p), false); }
-    const began = performance.now();
+    for (const p of places.slice(0, f.lines >= 50000 ? 1 : 5)) { await send(insertAt(p)); await send(deleteAt(p)); }
+    // Back to back: the next keystroke as soon as the last one's diagnostics arrive (the server's
+    // throttle for slow documents then waits about one analysis before starting the next).
+    let began = performance.now();
     for (const p of places) {
-      await send(insertAt(p), true);
-      await send(deleteAt(p), true);
+      await send(insertAt(p), lat);
+      await send(deleteAt(p), lat);
       if (lat.length >= 10 && performance.now() - began > KEYSTROKE_BUDGET_MS) break;
     }
+    // At a typist's pace: keystrokes at most every PACE_MS (10 a second), as in the editor.
+    began = performance.now();
+    for (const p of places) {
+      for (const change of [insertAt(p), deleteAt(p)]) {
+        const sentAt = performance.now();
+        await send(change, paced);
+        const left = PACE_MS - (performance.now() - sentAt);
+        if (left > 0) await new Promise((r) => setTimeout(r, left));
+      }
+      if (paced.length >= 10 && performance.now() - began > KEYSTROKE_BUDGET_MS) break;
+    }
     await client.stop();
-    results.server.keystroke.push({ label: f.label, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), max: Math.max(...lat), n: lat.length });
+    results.server.keystroke.push({
+      label: f.label, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), max: Math.max(...lat), n: lat.length,
+      paced: { p50: quantile(paced, 0.5), p95: quantile(paced, 0.95), max: Math.max(...paced), n: paced.length, paceMs: PACE_MS },
+    });
     log(`server keystrokes: ${f.label} done`);
   }
-  table('Keystroke → publishDiagnostics through the server over stdio (ms, debounce 0, select ALL)',
-    ['file', 'p50', 'p95', 'max', 'keystrokes'],
-    results.server.keystroke.map((r) => [r.label, ms(r.p50), ms(r.p95), ms(r.max), r.n]));
+  table(`Keystroke → publishDiagnostics through the server over stdio (ms, debounce 0, select ALL): back to back, and one keystroke per ${PACE_MS} ms at most`,
+    ['file', 'p50', 'p95', 'max', 'keystrokes', 'paced p50', 'paced p95', 'paced max', 'keystrokes'],
+    results.server.keystroke.map((r) => [r.label, ms(r.p50), ms(r.p95), ms(r.max), r.n, ms(r.paced.p50), ms(r.paced.p95), ms(r.paced.max), r.paced.n]));
   console.log(`server cold start → first diagnostics (${target.label}): median ${ms(median(results.server.coldStart))} ms (runs: ${results.server.coldStart.map(ms).join(', ')})`);
 }
 

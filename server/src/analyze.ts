@@ -71,12 +71,14 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   const nodes = syntax.nodesOfTypes(types);
   facts.build(nodes);
 
-  // Handlers by type id (a type name can have several ids), in rule order.
-  const byTypeId: Array<Array<(n: Node) => void> | undefined> = new Array(ERROR_TYPE_ID + 1);
+  // Handlers by type id (a type name can have several ids), in rule order; ERROR's id (0xffff) apart,
+  // so that the array stays small and dense.
+  const byTypeId: Array<Array<(n: Node) => void> | undefined> = [];
+  const errorHandlers: Array<(n: Node) => void> = [];
   for (const { visitor } of visitors) {
     for (const [k, fn] of Object.entries(visitor)) {
       if (k === 'exit' || !fn) continue;
-      for (const id of syntax.typeIdsFor(k)) (byTypeId[id] ??= []).push(fn);
+      for (const id of syntax.typeIdsFor(k)) (id === ERROR_TYPE_ID ? errorHandlers : (byTypeId[id] ??= [])).push(fn);
     }
   }
   // The rules get a time budget too: on pathological input (50,000-long attribute chains) a rule
@@ -87,8 +89,9 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   const cpuStart = cpuMs();
   let untilCheck = 1;
   for (const node of nodes) {
-    const handlers = byTypeId[node.typeId];
-    if (!handlers) continue;
+    const id = node.typeId;
+    const handlers = id === ERROR_TYPE_ID ? errorHandlers : byTypeId[id];
+    if (!handlers?.length) continue;
     for (const h of handlers) {
       try { h(node); } catch (e) { /* a rule bug must never stop analysis */ reportInternal(e); }
     }

@@ -21,7 +21,7 @@ export class SyntaxTree {
   private readonly fieldIds: Map<string, number>;
   private readonly fieldNames: Array<string | null>;
   private readonly typeIds: Map<string, number[]>;
-  private readonly nodes: Array<SyntaxNode | undefined>;
+  private readonly nodes = new NodeTable<SyntaxNode>();
   private lines: number[] | undefined;
   private byNodeId: Map<number, number> | undefined;
 
@@ -34,7 +34,6 @@ export class SyntaxTree {
     this.fieldNames = names.fieldNames;
     this.fieldIds = names.fieldIds;
     this.typeIds = names.typeIds;
-    this.nodes = new Array(flat.count);
   }
 
   /** The columns themselves (tests compare them). */
@@ -47,7 +46,9 @@ export class SyntaxTree {
 
   /** The node numbered `i` (pre-order); one object per node. */
   node(i: number): SyntaxNode {
-    return (this.nodes[i] ??= new SyntaxNode(this, i));
+    let node = this.nodes.get(i);
+    if (!node) this.nodes.set(i, (node = new SyntaxNode(this, i)));
+    return node;
   }
 
   // ---- columns, for SyntaxNode and for whole-tree scans ------------------------------------------
@@ -106,6 +107,17 @@ export class SyntaxTree {
     const i = this.byNodeId.get(node.id >>> 0);
     return i === undefined ? null : this.node(i);
   }
+}
+
+/**
+ * Values by node number, kept in pages of 1,024 made on first write. A JavaScript array as long as a
+ * tree has nodes costs milliseconds just to allocate (V8 builds arrays past a few thousand elements
+ * in its large-object space, slot by slot), more than the analysis of a small file.
+ */
+export class NodeTable<T> {
+  private readonly pages: Array<Array<T | undefined> | undefined> = [];
+  get(i: number): T | undefined { return this.pages[i >> 10]?.[i & 1023]; }
+  set(i: number, value: T): void { (this.pages[i >> 10] ??= new Array<T | undefined>(1024))[i & 1023] = value; }
 }
 
 /**

@@ -4,7 +4,7 @@
  * traced scope, training loop, inside `torch.no_grad` — and simple assignment bindings. Rules read
  * these; they never walk the tree themselves.
  */
-import type { SyntaxNode as Node } from '../parse/mirror';
+import { NodeTable, type SyntaxNode as Node } from '../parse/mirror';
 import { ImportTable, collectImport } from './imports';
 
 export type TraceKind = 'jax' | 'tensorflow' | 'torch';
@@ -116,7 +116,7 @@ export class Facts {
   /** node number → 1 + innermost container index, for the nodes facts were built from (0: not known) */
   private readonly containerOf: Int32Array;
   /** node number → its qualified name (null: none), once asked */
-  private readonly qualifiedCache: Array<string | null | undefined>;
+  private readonly qualifiedCache = new NodeTable<string | null>();
   readonly assignments = new Map<string, Assignment[]>();
   readonly functionsByName = new Map<string, Container[]>();
   readonly calls: Node[] = [];
@@ -124,7 +124,6 @@ export class Facts {
   constructor(readonly root: Node, readonly source: string) {
     this.containers.push({ index: 0, kind: 'module', node: root, start: 0, end: source.length + 1, parent: -1 });
     this.containerOf = new Int32Array(root.tree.count);
-    this.qualifiedCache = new Array(root.tree.count);
   }
 
   // ---- structure ---------------------------------------------------------------------------
@@ -169,13 +168,15 @@ export class Facts {
     return 0;
   }
 
-  /** Containers from innermost outwards, starting at the node's own container. */
-  *ancestors(node: Node): Generator<Container> {
-    for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) yield this.containers[i];
+  /** Containers from innermost outwards, starting at the node's own container (an array: a generator allocates on every step). */
+  ancestors(node: Node): Container[] {
+    const out: Container[] = [];
+    for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) out.push(this.containers[i]);
+    return out;
   }
 
   // The scope queries below walk `parent` indices rather than `ancestors()`: rules ask them for most
-  // nodes, and a generator allocates on every step.
+  // nodes.
 
   enclosingFunction(node: Node): Container | undefined {
     for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) {
@@ -249,10 +250,10 @@ export class Facts {
   /** Qualified name of an identifier / attribute chain, resolved through imports; undefined if not imported. */
   qualifiedName(node: Node | null): string | undefined {
     if (!node) return undefined;
-    const cached = this.qualifiedCache[node.id];
+    const cached = this.qualifiedCache.get(node.id);
     if (cached !== undefined) return cached ?? undefined;
     if (this.unboundNameAt(node.startIndex)) {
-      this.qualifiedCache[node.id] = null;
+      this.qualifiedCache.set(node.id, null);
       return undefined;
     }
     // Iterative: an attribute chain can be arbitrarily long (`x.a.a.a…`), deeper than the JS stack.
@@ -260,21 +261,21 @@ export class Facts {
     const chain: Node[] = [];
     let base: string | null = null;
     for (let n: Node | null = node; n; n = n.childForFieldName('object')) {
-      const known = this.qualifiedCache[n.id];
+      const known = this.qualifiedCache.get(n.id);
       if (known !== undefined) { base = known; break; }
       if (n.type === 'identifier') {
         base = this.imports.resolveName(n.text) ?? null;
-        this.qualifiedCache[n.id] = base;
+        this.qualifiedCache.set(n.id, base);
         break;
       }
-      if (n.type !== 'attribute') { this.qualifiedCache[n.id] = null; break; }
+      if (n.type !== 'attribute') { this.qualifiedCache.set(n.id, null); break; }
       chain.push(n);
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const attr = chain[i].childForFieldName('attribute');
       // No real API name is this long; giving up keeps pathological chains linear, not quadratic.
       base = base && attr && base.length <= MAX_QUALIFIED_LENGTH ? `${base}.${attr.text}` : null;
-      this.qualifiedCache[chain[i].id] = base;
+      this.qualifiedCache.set(chain[i].id, base);
     }
     return base ?? undefined;
   }

@@ -22,8 +22,18 @@ export function docUrl(code: string): string {
   return `${REPO_DOCS}/${code}.md`;
 }
 
-/** A link that works offline in the editor: the bundled page, else the public URL. */
+/**
+ * A link that works offline in the editor: the bundled page, else the public URL. Every diagnostic
+ * carries one, so it is looked up once per rule (the pages do not move while the server runs; a
+ * thousand findings used to cost a thousand file-system probes per publish).
+ */
 export function localDocUrl(code: string): string {
-  const p = docPath(code);
-  return p ? pathToFileURL(p).href : docUrl(code);
+  let url = localUrls.get(code);
+  if (url === undefined) {
+    const p = docPath(code);
+    url = p ? pathToFileURL(p).href : docUrl(code);
+    localUrls.set(code, url);
+  }
+  return url;
 }
+const localUrls = new Map<string, string>();

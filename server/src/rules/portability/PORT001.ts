@@ -10,12 +10,12 @@ const LABEL: Record<Fw, string> = { torch: 'PyTorch', jax: 'JAX', tensorflow: 'T
 const DATA_APIS = ['tensorflow.data.', 'tensorflow.io.', 'tensorflow.keras.datasets.', 'tensorflow.keras.utils.', 'torch.utils.data.'];
 
 function frameworkOf(q: string | undefined): Fw | undefined {
-  if (!q || DATA_APIS.some((p) => q.startsWith(p))) return undefined;
-  const top = q.split('.')[0];
-  if (top === 'torch') return 'torch';
-  if (top === 'jax' || top === 'flax' || top === 'optax') return 'jax';
-  if (top === 'tensorflow') return 'tensorflow';
-  return undefined;
+  if (!q) return undefined;
+  // By the top-level module, without splitting the name (this runs for every call).
+  const dot = q.indexOf('.');
+  const top = (name: string) => (dot < 0 ? q.length : dot) === name.length && q.startsWith(name);
+  const fw: Fw | undefined = top('torch') ? 'torch' : top('jax') || top('flax') || top('optax') ? 'jax' : top('tensorflow') ? 'tensorflow' : undefined;
+  return fw && !DATA_APIS.some((p) => q.startsWith(p)) ? fw : undefined;
 }
 
 /** Calls that only move or wrap data (not computation): a function made of these on one side is a boundary. */
@@ -71,7 +71,7 @@ export const PORT001: Rule = {
     const { facts } = ctx;
     const infos = new Map<number, FnInfo>();
     const functionOf = (node: Node): Container | undefined => {
-      for (const c of facts.ancestors(node)) if (c.kind === 'function') return c;
+      for (let i = facts.containerIndex(node); i >= 0; i = facts.containers[i].parent) if (facts.containers[i].kind === 'function') return facts.containers[i];
       return undefined;
     };
     return {
