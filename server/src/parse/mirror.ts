@@ -67,13 +67,6 @@ export class SyntaxTree {
   fieldName(id: number): string | null { return id ? this.fieldNames[id] ?? null : null; }
   /** Type ids with this name (named and anonymous). */
   typeIdsFor(name: string): number[] { return this.typeIds.get(name) ?? []; }
-  /** 1 at every type id (ERROR's included) of the given type names. */
-  typeIdSet(types: Iterable<string>): Uint8Array {
-    const set = new Uint8Array(ERROR_TYPE_ID + 1);
-    for (const name of types) for (const id of this.typeIdsFor(name)) set[id] = 1;
-    return set;
-  }
-
   /**
    * Row and UTF-16 column of an offset, as tree-sitter reports them: it counts '\n' only, and in the
    * parser's text (lone CRs made '\n') those lines are the LSP lines.
@@ -88,10 +81,17 @@ export class SyntaxTree {
    * query of `(type) @type` patterns captures.
    */
   nodesOfTypes(types: Iterable<string>): SyntaxNode[] {
-    const wanted = this.typeIdSet(types);
+    // 1 at every wanted type id, ERROR's (0xffff) in the last slot: an array of 65,536 would cost
+    // more to allocate than the analysis of a small file.
+    const errorSlot = this.types.length;
+    const wanted = new Uint8Array(errorSlot + 1);
+    for (const name of types) for (const id of this.typeIdsFor(name)) wanted[id === ERROR_TYPE_ID ? errorSlot : id] = 1;
     const out: SyntaxNode[] = [];
     const { typeId, flags, count } = this.flat;
-    for (let i = 0; i < count; i++) if (wanted[typeId[i]] && (flags[i] & FLAG_NAMED) !== 0) out.push(this.node(i));
+    for (let i = 0; i < count; i++) {
+      const t = typeId[i];
+      if (wanted[t === ERROR_TYPE_ID ? errorSlot : t] && (flags[i] & FLAG_NAMED) !== 0) out.push(this.node(i));
+    }
     return out;
   }
 

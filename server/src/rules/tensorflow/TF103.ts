@@ -110,9 +110,19 @@ export const TF103: Rule = {
         // Only the outermost call of a chain: captures come outer-first, so inner links were seen with it.
         if (seen.has(node.id)) return;
         if (node.childForFieldName('function')?.type !== 'attribute') return;
+        // Mark the chain's calls seen and check its methods before building it (most method calls are not tf.data).
+        let links = 0;
+        let transforms = true;
+        for (let n: Node = node; ;) {
+          const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+          if (fn?.type !== 'attribute' || facts.qualifiedName(fn)) break;
+          seen.add(n.id);
+          links++;
+          if (!TRANSFORMS.has(fn.childForFieldName('attribute')!.text)) transforms = false;
+          n = fn.childForFieldName('object')!;
+        }
+        if (links === 0 || !transforms) return;
         const chain = chainOf(facts, node);
-        for (const l of chain.links) seen.add(l.call.id);
-        if (chain.links.length === 0 || !chain.links.every((l) => TRANSFORMS.has(l.method))) return;
         if (!isDataset(facts, chain)) return;
         for (const l of chain.links) {
           if (l.method !== 'map') continue;
