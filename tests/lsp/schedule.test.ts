@@ -1,11 +1,12 @@
 /**
- * Scheduling of analyses (FramewiseServer.schedule): an edit after a pause is analysed after the
- * debounce alone; while a slow document is being typed in, its next analysis starts no sooner after
- * the end of the last one than that one took (the server stays free at least half the time).
+ * Scheduling of analyses (FramewiseServer.schedule): an edit after a pause, or in a document whose
+ * analysis is fast, is analysed after the debounce alone; while a slow document is being typed in,
+ * its next analysis starts no sooner after the end of the last one than that one took (the server
+ * stays free at least half the time).
  */
 import { describe, it, expect, vi, afterEach } from 'vitest';
 import type { Connection } from 'vscode-languageserver/node';
-import { FramewiseServer } from '../../server/src/lsp/server';
+import { FramewiseServer, SLOW_ANALYSIS_MS } from '../../server/src/lsp/server';
 import { PythonDocument } from '../../server/src/parse/document';
 
 /** A connection whose every handler registration and notification is a no-op. */
@@ -52,6 +53,17 @@ describe('schedule', () => {
     Object.assign(server.docs.get(uri)!, { cost: 400, finishedAt: 100_000 - 100 });
     expect(delayOf(server, uri, 0)).toBe(300);
     expect(delayOf(server, uri, 350)).toBe(350);
+  });
+
+  it('does not hold back a document whose analysis is fast, right after it', () => {
+    vi.useFakeTimers({ now: 100_000 });
+    const server = make();
+    Object.assign(server.docs.get(uri)!, { cost: SLOW_ANALYSIS_MS - 1, finishedAt: 100_000 });
+    expect(delayOf(server, uri, 0)).toBe(0);
+    expect(delayOf(server, uri, 150)).toBe(150);
+    // At the threshold it is slow.
+    Object.assign(server.docs.get(uri)!, { cost: SLOW_ANALYSIS_MS, finishedAt: 100_000 - 10 });
+    expect(delayOf(server, uri, 0)).toBe(SLOW_ANALYSIS_MS - 10);
   });
 
   it('caps the wait for a very slow document', () => {

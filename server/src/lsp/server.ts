@@ -143,12 +143,13 @@ export class FramewiseServer {
 
   /**
    * Analyse `uri` after `delay` ms (restarted by every edit: a burst of changes is analysed once).
-   * The server is single-threaded and an analysis cannot be interrupted, so a slow document is kept
-   * from starving the others: its next analysis starts no sooner after the end of its last one than
-   * that one took (typing in it leaves the server free at least half the time, and other documents
-   * edited meanwhile go first); an edit after a pause is analysed after the debounce alone,
-   * and due documents are analysed one per event-loop turn, cheapest first, with edits and requests
-   * handled in between. Parse and rule time budgets bound any single analysis (the walk that reads
+   * The server is single-threaded and an analysis cannot be interrupted, so a slow document (its last
+   * analysis took `SLOW_ANALYSIS_MS` or more) is kept from starving the others: its next analysis
+   * starts no sooner after the end of its last one than that one took (typing in it leaves the server
+   * free at least half the time, and other documents edited meanwhile go first). A faster one never
+   * holds a request up for longer than that, so it is analysed after the debounce alone, as is any
+   * edit after a pause. Due documents are analysed one per event-loop turn, cheapest first, with
+   * edits and requests handled in between. Parse and rule time budgets bound any single analysis (the walk that reads
    * the tree is linear in its nodes).
    */
   schedule(uri: string, delay: number): void {
@@ -156,7 +157,8 @@ export class FramewiseServer {
     if (!state) return;
     if (state.timer) clearTimeout(state.timer);
     const sinceLast = state.finishedAt === undefined ? Infinity : Date.now() - state.finishedAt;
-    const wait = Math.max(delay, Math.min(state.cost ?? 0, MAX_SLOW_DELAY_MS) - sinceLast);
+    const slow = (state.cost ?? 0) >= SLOW_ANALYSIS_MS ? Math.min(state.cost!, MAX_SLOW_DELAY_MS) : 0;
+    const wait = Math.max(delay, slow - sinceLast);
     state.timer = setTimeout(() => {
       state.timer = undefined;
       this.enqueue(uri);
@@ -300,6 +302,12 @@ const MIRRORED_DOCUMENTS = 4;
 
 /** Longest extra wait (ms) given to a document whose analysis is slow. */
 const MAX_SLOW_DELAY_MS = 5000;
+
+/**
+ * An analysis that takes this long (ms) or more makes its document "slow" (see `schedule`); a shorter
+ * one is under the delay people perceive as instant, and is what a request can wait behind.
+ */
+export const SLOW_ANALYSIS_MS = 100;
 
 /** The answer to a request the client cancelled before it was handled. */
 export function cancelled(): ResponseError<void> {
