@@ -823,7 +823,7 @@ export function trainingCallFramework(call: Node, facts: Facts): TraceKind | und
   if (method === 'apply_gradients') return 'tensorflow';
   const q = facts.qualifiedName(fn);
   if (q === 'optax.apply_updates') return 'jax';
-  if (!recv) return undefined;
+  if (!recv || (method !== 'step' && method !== 'update')) return undefined;
   const recvQ = recv.type === 'identifier' ? facts.assignmentBefore(recv.text, call)?.callee : undefined;
   const recvName = recv.type === 'identifier' ? recv.text : recv.type === 'attribute' ? recv.childForFieldName('attribute')?.text ?? '' : '';
   if (method === 'step' && positionalArgs(call).length === 0) {
