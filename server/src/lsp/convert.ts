@@ -10,7 +10,11 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(f: Finding, index: number): Diagnostic {
+/**
+ * A finding as a diagnostic. Nothing rides in `data`: code actions find a diagnostic's fix by its code
+ * and range in the analysis of the same version, and every byte here is sent on every publish.
+ */
+export function toDiagnostic(f: Finding): Diagnostic {
   return {
     range: f.range,
     severity: SEVERITY[f.severity],
@@ -18,7 +22,6 @@ export function toDiagnostic(f: Finding, index: number): Diagnostic {
     codeDescription: { href: localDocUrl(f.code) },
     source: 'framewise',
     message: f.message,
-    data: { index, fixable: !!f.fix },
   };
 }
 

@@ -246,7 +246,7 @@ export class FramewiseServer {
     }
     // Never publish for a version that is no longer current (a change arrived meanwhile).
     if (this.docs.get(uri) !== state || state.doc.version !== version) return;
-    const diagnostics: Diagnostic[] = findings.map(toDiagnostic);
+    const diagnostics: Diagnostic[] = findings.map((f) => toDiagnostic(f));
     const skip = state.result?.skipped;
     if (skip) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'framewise', code: 'skipped', message: skip.message });
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
