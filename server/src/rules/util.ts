@@ -1,27 +1,15 @@
 /** Small node helpers shared by rules. */
-import { NodeTable, type SyntaxNode as Node, type SyntaxTree } from '../parse/mirror';
+import type { SyntaxNode as Node } from '../parse/mirror';
 import type { Facts } from '../resolve/facts';
 
-export interface MethodCall { readonly method: string; readonly receiver: Node }
-
-/**
- * For `recv.method(...)`: the method name and receiver; undefined for other calls. Asked by many rules
- * of every call, so answered once per call node (per tree).
- */
-export function methodCall(call: Node): MethodCall | undefined {
-  let table = methodCalls.get(call.tree);
-  if (!table) methodCalls.set(call.tree, (table = new NodeTable()));
-  let m = table.get(call.id);
-  if (m === undefined) {
-    const fn = call.childForFieldName('function');
-    const attr = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : null;
-    const recv = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
-    m = attr && recv ? { method: attr.text, receiver: recv } : null;
-    table.set(call.id, m);
-  }
-  return m ?? undefined;
+/** For `recv.method(...)`: the method name and receiver; undefined for other calls. */
+export function methodCall(call: Node): { method: string; receiver: Node } | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute') return undefined;
+  const attr = fn.childForFieldName('attribute');
+  const recv = fn.childForFieldName('object');
+  return attr && recv ? { method: attr.text, receiver: recv } : undefined;
 }
-const methodCalls = new WeakMap<SyntaxTree, NodeTable<MethodCall | null>>();
 
 /** A call to the builtin `name` (not shadowed by an import, def or module-level assignment). */
 export function isBuiltinCall(call: Node, name: string, facts: Facts): boolean {
