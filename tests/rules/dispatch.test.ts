@@ -1,0 +1,64 @@
+/**
+ * How analyzeSyntax hands nodes to rules: every named node of a visited type, in document order (a
+ * parent before its children), by type id — ERROR nodes included (their id, 0xffff, is kept apart) —
+ * never the anonymous node of the same name (the `lambda` keyword), and `exit` once after the last.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { createParser } from '../../server/src/parse/parser';
+import { analyzeSyntax } from '../../server/src/analyze';
+import { SyntaxTree, preorderSyntax } from '../../server/src/parse/mirror';
+import type { Rule } from '../../server/src/rules/types';
+import { ready } from '../helpers/analyze';
+
+beforeAll(ready);
+
+/** A rule that records what it is given, in order. */
+function recorder(types: string[], seen: string[]): Rule {
+  const visitor: Record<string, (n: { type: string; startIndex: number }) => void> = {};
+  for (const t of types) visitor[t] = (n) => seen.push(`${n.type}@${n.startIndex}`);
+  return {
+    meta: { code: 'TEST001', name: 'recorder', framework: 'portability', category: 'portability', defaultSeverity: 'hint', fixable: false, summary: '' },
+    create: () => ({ ...visitor, exit: () => { seen.push('exit'); } }),
+  };
+}
+
+/** The named nodes of these types by a plain pre-order walk of the mirror: what dispatch must match. */
+function expected(syntax: SyntaxTree, types: string[]): string[] {
+  const out: string[] = [];
+  preorderSyntax(syntax.rootNode, (n) => { if (n.isNamed && types.includes(n.type)) out.push(`${n.type}@${n.startIndex}`); });
+  return out;
+}
+
+describe('rule dispatch', () => {
+  const run = (source: string, types: string[]) => {
+    const parser = createParser();
+    const tree = parser.parse(source)!;
+    const syntax = new SyntaxTree(tree, source);
+    const seen: string[] = [];
+    analyzeSyntax(syntax, source, { select: ['TEST001'] }, [recorder(types, seen)]);
+    const want = expected(syntax, types);
+    tree.delete();
+    parser.delete();
+    return { seen, want };
+  };
+
+  it('gives each named node of the visited types once, in document order, then exit', () => {
+    const source = 'import torch\nf = lambda x: torch.sum(g(x), dim=1)\nfor i in range(3):\n    print(f(i))\n';
+    const { seen, want } = run(source, ['call', 'lambda', 'identifier']);
+    expect(want.filter((s) => s.startsWith('lambda'))).toHaveLength(1); // the node, not the keyword
+    expect(want.length).toBeGreaterThan(10);
+    expect(seen).toEqual([...want, 'exit']);
+  });
+
+  it('gives ERROR nodes to a rule that visits them, among the others in document order', () => {
+    const source = 'x = foo(1,\nimport torch\ny = (2 +\nprint(x))) ]\ndef f(:\n    return 3\n';
+    const { seen, want } = run(source, ['ERROR', 'call']);
+    expect(want.some((s) => s.startsWith('ERROR'))).toBe(true);
+    expect(want.some((s) => s.startsWith('call'))).toBe(true);
+    expect(seen).toEqual([...want, 'exit']);
+  });
+
+  it('calls exit even when no node of its types occurs', () => {
+    expect(run('x = 1\n', ['call']).seen).toEqual(['exit']);
+  });
+});
