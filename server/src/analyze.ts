@@ -83,8 +83,8 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   }
   // The rules get a time budget too: on pathological input (50,000-long attribute chains) a rule
   // that is fine on real code can go quadratic, and the single-threaded server must not stall.
-  // Counted in CPU time (checked every 64 visited nodes, once the wall clock says it may be over), so that
-  // a busy machine does not turn a file that is merely large into a skipped one.
+  // Counted in CPU time (checked every 64 visited nodes, once the wall clock says it may be over), so
+  // that a busy machine does not turn a file that is merely large into a skipped one.
   const rulesStart = Date.now();
   const cpuStart = cpuMs();
   let untilCheck = 1;

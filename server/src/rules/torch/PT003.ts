@@ -103,7 +103,11 @@ export const PT003: Rule = {
         // Only a call whose callee is spelled as some eval()'s receiver can follow it: compare lengths
         // before reading the callee's text.
         const receivers = new Map<string, EvalCall[]>();
-        for (const e of evals) receivers.set(e.receiver, [...(receivers.get(e.receiver) ?? []), e]);
+        for (const e of evals) {
+          const list = receivers.get(e.receiver);
+          if (list) list.push(e);
+          else receivers.set(e.receiver, [e]);
+        }
         const lengths = new Set([...receivers.keys()].map((r) => r.length));
         for (const call of modelCalls) {
           const fn = call.childForFieldName('function')!;
