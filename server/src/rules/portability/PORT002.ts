@@ -17,21 +17,38 @@ export const PORT002: Rule = {
   },
   create(ctx) {
     const { facts } = ctx;
-    const apis = catalogApis();
     return {
       call(node) {
         const fn = node.childForFieldName('function')!;
         const q = facts.qualifiedName(fn);
-        const concepts = q ? apis.get(q) : undefined;
-        if (!concepts || concepts.length === 0) return;
-        // The concepts where this API is the idiom itself rather than a helper of its snippet.
-        const shown = concepts.filter((c) => c.equivalents.length > 0)
-          .sort((a, b) => a.rank - b.rank || a.size - b.size).slice(0, 1);
-        const targets = [...new Set(shown.flatMap((c) => c.equivalents))].map((k) => LABEL[k] ?? k);
-        if (targets.length === 0) return;
-        const ids = shown.map((c) => c.id).join(', ');
-        ctx.report(fn, `${q} is a catalogued idiom (${ids}${concepts.length > 1 ? ', …' : ''}) with equivalents in ${targets.join(' and ')}: use the code actions to see them or translate the call.`);
+        const message = q ? messageFor(q) : null;
+        if (message) ctx.report(fn, message);
       },
     };
   },
 };
+
+/**
+ * The message for a call of `q`, or null when the catalog has no idiom with equivalents for it:
+ * worked out once per name and process (the catalog is read once), since a file of framework code
+ * asks it for most of its calls.
+ */
+const messages = new Map<string, string | null>();
+function messageFor(q: string): string | null {
+  let m = messages.get(q);
+  if (m !== undefined) return m;
+  m = null;
+  const concepts = catalogApis().get(q);
+  if (concepts && concepts.length > 0) {
+    // The concepts where this API is the idiom itself rather than a helper of its snippet.
+    const shown = concepts.filter((c) => c.equivalents.length > 0)
+      .sort((a, b) => a.rank - b.rank || a.size - b.size).slice(0, 1);
+    const targets = [...new Set(shown.flatMap((c) => c.equivalents))].map((k) => LABEL[k] ?? k);
+    if (targets.length > 0) {
+      const ids = shown.map((c) => c.id).join(', ');
+      m = `${q} is a catalogued idiom (${ids}${concepts.length > 1 ? ', …' : ''}) with equivalents in ${targets.join(' and ')}: use the code actions to see them or translate the call.`;
+    }
+  }
+  messages.set(q, m);
+  return m;
+}
