@@ -18,7 +18,7 @@ export class SyntaxTree {
   readonly text: string;
   private readonly flat: FlatTree;
   private readonly types: string[];
-  private readonly fieldIds: Map<string, number>;
+  private readonly fieldIds: Record<string, number>;
   private readonly fieldNames: Array<string | null>;
   private readonly typeIds: Map<string, number[]>;
   private readonly nodes = new NodeTable<SyntaxNode>();
@@ -63,7 +63,10 @@ export class SyntaxTree {
   fieldOf(i: number): number { return this.flat.field[i]; }
   isNamed(i: number): boolean { return (this.flat.flags[i] & FLAG_NAMED) !== 0; }
   isMissing(i: number): boolean { return (this.flat.flags[i] & FLAG_MISSING) !== 0; }
-  fieldId(name: string): number | undefined { return this.fieldIds.get(name); }
+  fieldId(name: string): number | undefined {
+    const id = this.fieldIds[name];
+    return typeof id === 'number' ? id : undefined;
+  }
   fieldName(id: number): string | null { return id ? this.fieldNames[id] ?? null : null; }
   /** Type ids with this name (named and anonymous). */
   typeIdsFor(name: string): number[] { return this.typeIds.get(name) ?? []; }
@@ -145,15 +148,18 @@ export class MirrorCache {
   clear(): void { this.last = undefined; this.lastSplice = undefined; }
 }
 
-interface LanguageNames { types: string[]; fieldNames: Array<string | null>; fieldIds: Map<string, number>; typeIds: Map<string, number[]> }
+interface LanguageNames { types: string[]; fieldNames: Array<string | null>; fieldIds: Record<string, number>; typeIds: Map<string, number[]> }
 const languageNames = new WeakMap<Language, LanguageNames>();
 
 /** A grammar's type and field names both ways, made once per language. */
 function namesOf(language: Language): LanguageNames {
   let names = languageNames.get(language);
   if (!names) {
-    const fieldIds = new Map<string, number>();
-    language.fields.forEach((name, id) => { if (name) fieldIds.set(name, id); });
+    // A plain object, not a Map: rules look field ids up by name for most nodes they visit, and a
+    // keyed load of a constant name is cheaper than Map.get. Its prototype's keys are not numbers
+    // (see fieldId).
+    const fieldIds: Record<string, number> = {};
+    language.fields.forEach((name, id) => { if (name) fieldIds[name] = id; });
     const typeIds = new Map<string, number[]>();
     language.types.forEach((name, id) => {
       if (!name) return;
