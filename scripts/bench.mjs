@@ -68,6 +68,36 @@ function table(title, head, rows) {
 
 function log(msg) { process.stderr.write(`[bench] ${msg}\n`); }
 
+/**
+ * Several tasks measured in interleaved rounds (tinybench, one round = `perRound` timed runs of each
+ * task in turn), so that a change in the machine's load during the measurement hits every task alike
+ * and their ratio holds. Latency stats in ms over all rounds' samples, per task name; `ratios` are the
+ * per-round ratios of each task's median to the first task's.
+ */
+function tinyRounds(tasks, rounds, perRound, warmup = 2) {
+  const samples = Object.fromEntries(tasks.map(([name]) => [name, []]));
+  const perRoundRatios = Object.fromEntries(tasks.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    const medians = [];
+    for (const [name, fn] of tasks) {
+      const bench = new Bench({ time: 0, iterations: perRound, warmupTime: 0, warmupIterations: round === 0 ? warmup : 0, retainSamples: true });
+      bench.add(name, fn);
+      bench.runSync();
+      const r = bench.tasks[0].result;
+      if (r.state !== 'completed') throw new Error(`${name}: ${r.state} ${r.error ?? ''}`);
+      samples[name].push(...r.latency.samples);
+      medians.push(r.latency.p50);
+    }
+    tasks.forEach(([name], i) => perRoundRatios[name].push(medians[i] / medians[0]));
+  }
+  const out = {};
+  for (const [name] of tasks) {
+    const xs = samples[name];
+    out[name] = { mean: xs.reduce((a, b) => a + b, 0) / xs.length, p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), min: Math.min(...xs), max: Math.max(...xs), n: xs.length, ratios: perRoundRatios[name] };
+  }
+  return out;
+}
+
 /** tinybench: `iterations` timed runs after `warmup` untimed ones; latency stats in ms. */
 function tiny(name, fn, iterations, warmup = 2) {
   const bench = new Bench({ time: 0, iterations, warmupTime: 0, warmupIterations: warmup, retainSamples: true });
@@ -182,18 +212,24 @@ if (want('inproc')) {
   for (const input of inputs) {
     const n = iterationsFor(input.lines);
     log(`in-process parse/analysis: ${input.label} (${n} iterations)`);
-    const parse = tiny(`parse ${input.label}`, () => { for (const t of input.texts) core.safeParse(parser, t).delete(); }, n);
-    // The mirror walk alone runs on a parsed tree; the analysis always starts from the text.
+    // The mirror walk alone runs on a parsed tree; the analysis always starts from the text. Parse,
+    // walk and analysis alternate in rounds of a few runs each (see tinyRounds).
     const trees = input.texts.map((t) => core.safeParse(parser, t));
-    const query = tiny(`mirror ${input.label}`, () => { trees.forEach((t, i) => core.mirrorOnly(t, input.texts[i])); }, n);
+    const perRound = input.lines >= 50000 ? 1 : input.lines >= 5000 ? 3 : 5;
+    const measured = tinyRounds([
+      ['parse', () => { for (const t of input.texts) core.safeParse(parser, t).delete(); }],
+      ['mirror', () => { trees.forEach((t, i) => core.mirrorOnly(t, input.texts[i])); }],
+      ['full', () => { for (const t of input.texts) core.analyzeTextSync(t, core.SELECT_ALL); }],
+    ], Math.max(1, Math.round(n / perRound)), perRound);
     for (const t of trees) t.delete();
-    const full = tiny(`full ${input.label}`, () => { for (const t of input.texts) core.analyzeTextSync(t, core.SELECT_ALL); }, n);
+    const { parse, mirror: query, full } = measured;
     const findings = input.texts.reduce((s, t) => s + core.analyzeTextSync(t, core.SELECT_ALL).findings.length, 0);
-    results.inproc.push({ label: input.label, lines: input.lines, bytes: input.bytes, findings, parse, query, analysis: full, ratio: full.p50 / parse.p50 });
+    // The ratio of the medians; the per-round ratios (parse and analysis measured minutes apart\n    // otherwise) show how much it moved.
+    results.inproc.push({ label: input.label, lines: input.lines, bytes: input.bytes, findings, parse, query, analysis: full, ratio: full.p50 / parse.p50, roundRatios: { min: Math.min(...full.ratios), max: Math.max(...full.ratios), n: full.ratios.length } });
   }
-  table('Full parse vs full analysis (in process, median of N runs, ms; analysis = parse + mirror walk + facts + all rules)',
-    ['input', 'lines', 'findings', 'parse', 'mirror walk alone', 'analysis', 'analysis/parse', 'N'],
-    results.inproc.map((r) => [r.label, r.lines, r.findings, ms(r.parse.p50), ms(r.query.p50), ms(r.analysis.p50), r.ratio.toFixed(2) + '×', r.parse.n]));
+  table('Full parse vs full analysis (in process, medians over N runs in interleaved rounds, ms; analysis = parse + mirror walk + facts + all rules)',
+    ['input', 'lines', 'findings', 'parse', 'mirror walk alone', 'analysis', 'analysis/parse', 'per round', 'N'],
+    results.inproc.map((r) => [r.label, r.lines, r.findings, ms(r.parse.p50), ms(r.query.p50), ms(r.analysis.p50), r.ratio.toFixed(2) + '×', `${r.roundRatios.min.toFixed(2)}–${r.roundRatios.max.toFixed(2)}×`, r.parse.n]));
   const five = results.inproc.find((r) => r.lines >= 5000 && r.lines < 10000);
   const fifty = results.inproc.find((r) => r.lines >= 50000);
   if (five && fifty) {
