@@ -5,7 +5,7 @@
  * Nothing here knows about LSP.
  */
 import type { Tree } from 'web-tree-sitter';
-import { lineStarts, positionAt, type Range, type SkipReason } from './parse/document';
+import { positionAt, type Range, type SkipReason } from './parse/document';
 import { SyntaxTree, type SyntaxNode as Node } from './parse/mirror';
 import { ERROR_TYPE_ID } from './parse/syntax';
 import { Facts, FACT_NODE_TYPES } from './resolve/facts';
@@ -41,7 +41,7 @@ export function analyzeTree(tree: Tree, source: string, settings: Settings = {},
 /** The analysis of a tree already mirrored (see parse/mirror.ts). */
 export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
   const active = enabledRules(settings, rules);
-  const starts = lineStarts(source);
+  const starts = syntax.lineStarts();
   const facts = new Facts(syntax.rootNode, source);
   const findings: Finding[] = [];
   const toRange = (node: Node): Range => ({

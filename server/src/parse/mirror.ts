@@ -71,12 +71,15 @@ export class SyntaxTree {
   /** Type ids with this name (named and anonymous). */
   typeIdsFor(name: string): number[] { return this.typeIds.get(name) ?? []; }
 
+  /** Offsets where lines start, made once per tree (the same as `lineStarts` of the source: lone CRs end lines there too). */
+  lineStarts(): number[] { return (this.lines ??= lineStarts(this.text)); }
+
   /**
    * Row and UTF-16 column of an offset, as tree-sitter reports them: it counts '\n' only, and in the
    * parser's text (lone CRs made '\n') those lines are the LSP lines.
    */
   position(offset: number): Point {
-    const p = positionAt((this.lines ??= lineStarts(this.text)), offset);
+    const p = positionAt(this.lineStarts(), offset);
     return { row: p.line, column: p.character };
   }
 
