@@ -224,7 +224,7 @@ if (want('inproc')) {
     for (const t of trees) t.delete();
     const { parse, mirror: query, full } = measured;
     const findings = input.texts.reduce((s, t) => s + core.analyzeTextSync(t, core.SELECT_ALL).findings.length, 0);
-    // The ratio of the medians; the per-round ratios (parse and analysis measured minutes apart\n    // otherwise) show how much it moved.
+    // The ratio of the medians; the range of the per-round ratios shows how much it moved.
     results.inproc.push({ label: input.label, lines: input.lines, bytes: input.bytes, findings, parse, query, analysis: full, ratio: full.p50 / parse.p50, roundRatios: { min: Math.min(...full.ratios), max: Math.max(...full.ratios), n: full.ratios.length } });
   }
   table('Full parse vs full analysis (in process, medians over N runs in interleaved rounds, ms; analysis = parse + mirror walk + facts + all rules)',
