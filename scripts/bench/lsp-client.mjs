@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 const require = createRequire(import.meta.url);
 const P = require('vscode-languageserver-protocol/node');
 
-export async function startServer(serverPath, settings) {
+export async function startServer(serverPath, settings, env = {}) {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const stderr = [];
   proc.stderr.on('data', (d) => stderr.push(String(d)));
   const conn = P.createProtocolConnection(new P.StreamMessageReader(proc.stdout), new P.StreamMessageWriter(proc.stdin));
@@ -49,6 +49,14 @@ export async function startServer(serverPath, settings) {
         const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs} ms`)), timeoutMs);
         waiters.push({ uri, version, resolve: (x) => { clearTimeout(timer); resolve(x); } });
       });
+    },
+    /**
+     * The server's own timings of its publishes for `uri` since the last call (needs FRAMEWISE_TEST=1
+     * in `env`): { version, serverMs, analysisMs }, serverMs from the change's arrival to the
+     * diagnostics written.
+     */
+    timings(uri) {
+      return conn.sendRequest('framewise/debugTimings', { uri });
     },
     open(uri, text, version = 1) {
       conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version, text } });

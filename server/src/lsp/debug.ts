@@ -5,6 +5,10 @@
  * - `framewise/debugDocumentText` ({ uri } → { version, text, analyses } or null): the server's copy
  *   of an open document, so tests can check that incremental edits kept it equal to the client's,
  *   and how many times it was analysed (a burst of edits must be analysed far fewer times).
+ * - `framewise/debugTimings` ({ uri } → PublishTiming-like records, oldest first; the list is then
+ *   emptied): for each publish of that document, the ms from the arrival of the change to the
+ *   diagnostics written to the connection (`serverMs`: debounce, parse, analysis, conversion, JSON
+ *   encoding), and the analysis alone (`analysisMs`). The benchmark's server-side keystroke latency.
  * - FRAMEWISE_TEST_SLOW_RULE_MS=N: analysing a document whose text contains
  *   `FRAMEWISE_TEST_SLOW_MARKER` blocks for N ms, as a pathologically slow rule would.
  */
@@ -12,6 +16,17 @@ import type { DocState, FramewiseServer } from './server';
 
 export const DEBUG_DOCUMENT_TEXT_REQUEST = 'framewise/debugDocumentText';
 export const SLOW_MARKER = 'FRAMEWISE_TEST_SLOW_MARKER';
+export const DEBUG_TIMINGS_REQUEST = 'framewise/debugTimings';
+
+export interface DebugTiming {
+  version: number;
+  /** From the arrival of the change to the diagnostics written (absent for a version that came with an open). */
+  serverMs?: number;
+  analysisMs: number;
+}
+
+/** Timings kept per document until asked for (a bound, so that a client that never asks costs little). */
+const MAX_TIMINGS = 10_000;
 
 export interface DebugDocumentTextResult {
   version: number;
@@ -33,6 +48,19 @@ export function registerDebug(server: FramewiseServer, env: NodeJS.ProcessEnv = 
     }
     return analyze(state);
   };
+
+  const timings = new Map<string, DebugTiming[]>();
+  server.onPublished = (t) => {
+    let list = timings.get(t.uri);
+    if (!list) timings.set(t.uri, (list = []));
+    if (list.length < MAX_TIMINGS) list.push({ version: t.version, serverMs: t.changedAt === undefined ? undefined : t.writtenAt - t.changedAt, analysisMs: t.analysisMs });
+  };
+  server.connection.onRequest(DEBUG_TIMINGS_REQUEST, (params: { uri?: unknown }): DebugTiming[] => {
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    const list = timings.get(uri) ?? [];
+    timings.delete(uri);
+    return list;
+  });
 
   server.connection.onRequest(DEBUG_DOCUMENT_TEXT_REQUEST, (params: { uri?: unknown }): DebugDocumentTextResult | null => {
     const uri = typeof params?.uri === 'string' ? params.uri : '';

@@ -39,6 +39,20 @@ export interface DocState {
   finishedAt?: number;
   /** The columns of its last mirrored version, while it is among the documents edited last (see `keepMirror`). */
   mirror?: MirrorCache;
+  /** When (performance.now()) its last change arrived. */
+  changedAt?: number;
+}
+
+/** One publish, as `FramewiseServer.onPublished` sees it (ms, performance.now()). */
+export interface PublishTiming {
+  uri: string;
+  version: number;
+  /** When the change that made this version arrived (undefined for an open). */
+  changedAt?: number;
+  /** How long this version's analysis took (0 when it was already analysed). */
+  analysisMs: number;
+  /** When the diagnostics had been encoded and written to the connection. */
+  writtenAt: number;
 }
 
 export interface ServerOptions { debounceMs?: number }
@@ -52,6 +66,8 @@ export class FramewiseServer {
   readonly codeActionProviders: Array<(state: DocState, params: CodeActionParams) => CodeAction[]> = [];
   /** `[tool.framewise]` per document, layered over `settings` (lsp/config.ts). */
   readonly workspaceConfig = new WorkspaceConfig(this);
+  /** Told when a publish has been written (the benchmark's server-side latency; lsp/debug.ts). */
+  onPublished: ((t: PublishTiming) => void) | undefined;
 
   constructor(readonly connection: Connection, options: ServerOptions = {}) {
     this.debounceMs = options.debounceMs ?? 150;
@@ -91,6 +107,7 @@ export class FramewiseServer {
     c.onDidChangeTextDocument(({ textDocument: td, contentChanges }) => this.guard(() => {
       const state = this.docs.get(td.uri);
       if (!state) return;
+      state.changedAt = performance.now();
       state.doc.applyChanges(contentChanges.map((ch) => ('range' in ch ? { range: ch.range, text: ch.text } : { text: ch.text })), td.version);
       this.keepMirror(state);
       this.schedule(td.uri, this.debounceMs);
@@ -239,7 +256,9 @@ export class FramewiseServer {
     const version = state.doc.version;
     const fresh = state.result?.version !== version;
     const started = Date.now();
+    const startedAt = performance.now();
     const findings = this.analyze(state);
+    const analysisMs = fresh ? performance.now() - startedAt : 0;
     if (fresh) {
       state.finishedAt = Date.now();
       state.cost = state.finishedAt - started;
@@ -249,7 +268,13 @@ export class FramewiseServer {
     const diagnostics: Diagnostic[] = findings.map((f) => toDiagnostic(f));
     const skip = state.result?.skipped;
     if (skip) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'framewise', code: 'skipped', message: skip.message });
-    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+    const sent = this.connection.sendDiagnostics({ uri, version, diagnostics });
+    const changedAt = state.changedAt;
+    state.changedAt = undefined;
+    const onPublished = this.onPublished;
+    if (onPublished) {
+      void Promise.resolve(sent).then(() => onPublished({ uri, version, changedAt, analysisMs, writtenAt: performance.now() }), () => undefined);
+    }
   }
 
   private codeActions(params: CodeActionParams): CodeAction[] {
