@@ -36,6 +36,12 @@ if (r.keystroke || r.server) {
   const pace = r.server?.keystroke?.find((x) => x.paced)?.paced.paceMs;
   table(['file', 'incremental re-parse p50', 'in process p50', 'in process p95', 'server, back to back p50', 'server, back to back p95',
     `server, ≤ 1 key / ${pace ?? '—'} ms p50`, `server, ≤ 1 key / ${pace ?? '—'} ms p95`], rows);
+  const inside = (r.server?.keystroke ?? []).filter((s) => s.serverSide);
+  if (inside.length) {
+    out.push(`**The same keystrokes timed inside the server** (from the change's arrival to the diagnostics written to stdout: debounce, re-parse, walk, analysis, conversion, JSON; and the analysis alone — re-parse, walk, facts, rules):`, '');
+    table(['file', 'back to back p50', 'back to back p95', 'its analysis p50', `≤ 1 key / ${pace ?? '—'} ms p50`, `≤ 1 key / ${pace ?? '—'} ms p95`, 'its analysis p50'],
+      inside.map((s) => [s.label, ms(s.serverSide.p50), ms(s.serverSide.p95), ms(s.serverSide.analysisP50), ms(s.serverSidePaced.p50), ms(s.serverSidePaced.p95), ms(s.serverSidePaced.analysisP50)]));
+  }
 }
 if (r.server?.coldStart?.length) {
   const c = [...r.server.coldStart].sort((a, b) => a - b);
