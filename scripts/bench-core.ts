@@ -12,6 +12,7 @@ import { analyzeTextSync } from '../server/src/engine';
 import { Facts, FACT_NODE_TYPES } from '../server/src/resolve/facts';
 import { ALL_RULES } from '../server/src/rules/index';
 import type { Settings } from '../server/src/config/settings';
+export { SERVER_NODE_ARGS } from '../client/src/serverArgs';
 
 export { MirrorCache, getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeSyntax, analyzeTree, analyzeTextSync, ALL_RULES };
 

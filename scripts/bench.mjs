@@ -195,6 +195,9 @@ const results = {
 
 log('bundling the analysis core (.tmp/bench-core.cjs)');
 const core = await buildCore();
+/** The server runs with the Node options the extension starts it with (client/src/serverArgs.ts); FRAMEWISE_BENCH_SERVER_ARGS overrides them ("" for none). */
+const SERVER_ARGS = process.env.FRAMEWISE_BENCH_SERVER_ARGS !== undefined ? process.env.FRAMEWISE_BENCH_SERVER_ARGS.split(' ').filter(Boolean) : [...core.SERVER_NODE_ARGS];
+results.serverArgs = SERVER_ARGS;
 await core.initParser();
 const parser = core.createParser();
 results.rules = core.ruleCount();
@@ -292,7 +295,7 @@ if (want('server')) {
   const settings = { select: ['ALL'], debounceMs: 0 };
   const target = files.find((f) => f.lines >= 5000 && f.lines < 10000) ?? files[0];
   for (let i = 0; i < (QUICK ? 2 : 5); i++) {
-    const client = await startServer(SERVER, settings);
+    const client = await startServer(SERVER, settings, {}, SERVER_ARGS);
     const uri = `file:///cold-${i}.py`;
     client.open(uri, target.text);
     const { at } = await client.waitFor(uri);
@@ -303,7 +306,7 @@ if (want('server')) {
   for (const f of files) {
     // FRAMEWISE_TEST=1: the server keeps its own timing of every publish (lsp/debug.ts), read back
     // with client.timings() after each loop.
-    const client = await startServer(SERVER, settings, { FRAMEWISE_TEST: '1' });
+    const client = await startServer(SERVER, settings, { FRAMEWISE_TEST: '1' }, SERVER_ARGS);
     const uri = 'file:///edit.py';
     client.open(uri, f.text, 1);
     await client.waitFor(uri, 1);
@@ -369,7 +372,7 @@ if (want('server')) {
 }
 
 if (want('memory')) {
-  const client = await startServer(SERVER, { select: ['ALL'], debounceMs: 0 });
+  const client = await startServer(SERVER, { select: ['ALL'], debounceMs: 0 }, {}, SERVER_ARGS);
   await new Promise((r) => setTimeout(r, 300));
   const idle = client.rss();
   const docs = [];
@@ -478,6 +481,7 @@ if (want('pyright')) {
 
 results.machine.loadAverageAtEnd = os.loadavg().map((x) => +x.toFixed(2));
 fs.writeFileSync(path.join(TMP, 'bench-results.json'), JSON.stringify(results, null, 2));
+console.log(`\nserver started with: node ${[...SERVER_ARGS, 'dist/server.js', '--stdio'].join(' ')}`);
 console.log(`\nmachine: ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memoryGiB} GiB, Node ${process.version}; load average ${results.machine.loadAverageAtStart.join('/')} at start, ${results.machine.loadAverageAtEnd.join('/')} at end`);
 console.log(`results: ${path.relative(ROOT, path.join(TMP, 'bench-results.json'))}`);
 parser.delete();

@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 const require = createRequire(import.meta.url);
 const P = require('vscode-languageserver-protocol/node');
 
-export async function startServer(serverPath, settings, env = {}) {
+export async function startServer(serverPath, settings, env = {}, nodeArgs = []) {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const proc = spawn(process.execPath, [...nodeArgs, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const stderr = [];
   proc.stderr.on('data', (d) => stderr.push(String(d)));
   const conn = P.createProtocolConnection(new P.StreamMessageReader(proc.stdout), new P.StreamMessageWriter(proc.stdin));
