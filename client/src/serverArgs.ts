@@ -8,6 +8,6 @@
  * server; with 64 MB semi-spaces most analyses finish between scavenges. Measured inside the server
  * on the benchmark's 5k-line file (`npm run bench`, five alternating runs): keystroke p50 72 → 49 ms
  * back to back, 65 → 48 ms at a typist's pace, scavenge time per analysis about 15 → 3.5 ms; 200
- * open documents take 15–30 MB more.
+ * open documents take 15–40 MB more.
  */
 export const SERVER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=64'];
