@@ -117,6 +117,8 @@ export class Facts {
   private readonly containerOf: Int32Array;
   /** node number → its qualified name (null: none), once asked */
   private readonly qualifiedCache = new NodeTable<string | null>();
+  /** `callee` by call node: two dozen rules ask it of every call. */
+  private readonly calleeCache = new NodeTable<string | null>();
   readonly assignments = new Map<string, Assignment[]>();
   readonly functionsByName = new Map<string, Container[]>();
   readonly calls: Node[] = [];
@@ -297,7 +299,11 @@ export class Facts {
 
   /** Qualified callee of a call node. */
   callee(call: Node): string | undefined {
-    return this.qualifiedName(call.childForFieldName('function'));
+    const cached = this.calleeCache.get(call.id);
+    if (cached !== undefined) return cached ?? undefined;
+    const q = this.qualifiedName(call.childForFieldName('function'));
+    this.calleeCache.set(call.id, q ?? null);
+    return q;
   }
 
   /** True when `name` is the builtin (not imported, not assigned at module level, not a def). */
@@ -314,11 +320,13 @@ export class Facts {
   /**
    * The defs a bare `name` at `at` refers to: the one in the innermost enclosing scope that defines it
    * (the latest before `at`, else the first after), so that several `def f` in one file (test files,
-   * notebooks) are told apart. Methods are not visible by bare name. Falls back to every def of the name.
+   * notebooks) are told apart. Methods are not visible by bare name. Falls back to every def of the name,
+   * unless `strict`: then a def in no enclosing scope (a method, a def local to another function) is
+   * not what the name means there, and the answer is empty.
    */
-  visibleDefs(name: string, at: Node): Container[] {
+  visibleDefs(name: string, at: Node, strict = false): Container[] {
     const defs = this.functionsByName.get(name) ?? [];
-    if (defs.length <= 1) return defs;
+    if (!strict && defs.length <= 1) return defs;
     const owner = (d: Container) => {
       let i = d.parent;
       while (i > 0 && !['function', 'lambda', 'class'].includes(this.containers[i].kind)) i = this.containers[i].parent;
@@ -331,7 +339,7 @@ export class Facts {
       const before = here.filter((d) => d.start < at.startIndex);
       return [before.length ? before[before.length - 1] : here[0]];
     }
-    return defs;
+    return strict ? [] : defs;
   }
 
   /** Latest assignment to `name` visible at `node` (same function scope, else module scope). */
@@ -671,11 +679,11 @@ export class Facts {
       for (const call of this.calls) {
         const fnNode = call.childForFieldName('function');
         if (fnNode?.type !== 'identifier') continue;
-        const defs = this.functionsByName.get(fnNode.text);
-        if (!defs) continue;
+        if (!this.functionsByName.has(fnNode.text)) continue;
         const scope = this.tracedScope(call);
         if (!scope) continue;
-        for (const d of defs) {
+        // Only the def the name means at the call: a test file's many `def f` in other tests are not called here.
+        for (const d of this.visibleDefs(fnNode.text, call, true)) {
           if (!d.traced && !d.eager) { d.traced = scope.traced; changed = true; }
         }
       }

@@ -1,6 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule, RuleContext } from '../types';
-import type { Facts } from '../../resolve/facts';
+import type { Container, Facts } from '../../resolve/facts';
 
 const AT_METHOD: Record<string, string> = { '=': 'set', '+=': 'add', '-=': 'subtract', '*=': 'multiply', '/=': 'divide', '**=': 'power' };
 
@@ -15,8 +15,41 @@ export function isJaxArrayName(name: string, node: Node, facts: Facts): boolean 
   // `x_ref` / `ref` parameters follow JAX's naming convention for mutable Refs (jax.new_ref, Pallas kernels),
   // which support `ref[idx] = v`.
   if (name === 'ref' || name.endsWith('_ref')) return false;
-  if (fn && fn.traced === 'jax' && fn.params?.includes(name) && !fn.staticParams?.has(name)) return true;
+  if (fn && fn.traced === 'jax' && fn.params?.includes(name) && !fn.staticParams?.has(name)) return !annotatedNonArray(fn, name);
   return false;
+}
+
+/** Annotations that name an array type (`jax.Array`, `jnp.ndarray`, `ArrayLike`, `Float[Array, "n"]`). */
+const ARRAY_ANNOTATION = /\b(Array|ndarray|ArrayLike|Tensor)\b/;
+
+/** A parameter annotated with a type that is not an array (`metrics: nnx.Variable`, `state: dict`). */
+function annotatedNonArray(fn: Container, name: string): boolean {
+  const params = fn.node.childForFieldName('parameters');
+  for (const p of params?.namedChildren ?? []) {
+    if (p.type !== 'typed_parameter' && p.type !== 'typed_default_parameter') continue;
+    const id = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c.type === 'identifier') : p.childForFieldName('name');
+    if (id?.text !== name) continue;
+    const type = p.childForFieldName('type');
+    return !!type && !ARRAY_ANNOTATION.test(type.text);
+  }
+  return false;
+}
+
+/**
+ * Subscripts that show the value is not a jax.Array whatever it holds: a string key (`params['w']`, a
+ * dict or other pytree), or, in a file that uses Flax NNX, `v[...]` on a parameter — the NNX idiom for
+ * updating a `Variable` in place, which NNX supports under its own and JAX's transformations.
+ */
+function notAnArrayUpdate(left: Node, obj: Node, facts: Facts): boolean {
+  const index = left.childForFieldName('subscript');
+  if (index?.type === 'string' || index?.type === 'concatenated_string') return true;
+  if (index?.type === 'ellipsis' && !facts.assignmentBefore(obj.text, left) && usesNnx(facts)) return true;
+  return false;
+}
+
+function usesNnx(facts: Facts): boolean {
+  for (const b of facts.imports.bindings.values()) if (b.qualified === 'flax.nnx' || b.qualified.startsWith('flax.nnx.')) return true;
+  return facts.imports.starModules.includes('flax.nnx');
 }
 
 /** Modules whose functions return jax.Array values. */
@@ -29,7 +62,7 @@ function check(ctx: RuleContext, node: Node, op: string): void {
   const left = node.childForFieldName('left');
   if (left?.type !== 'subscript') return;
   const obj = left.childForFieldName('value');
-  if (obj?.type !== 'identifier' || !isJaxArrayName(obj.text, node, ctx.facts)) return;
+  if (obj?.type !== 'identifier' || notAnArrayUpdate(left, obj, ctx.facts) || !isJaxArrayName(obj.text, node, ctx.facts)) return;
   const method = AT_METHOD[op];
   const right = node.childForFieldName('right');
   const name = obj.text;

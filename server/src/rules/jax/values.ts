@@ -81,6 +81,17 @@ function tracesParams(fn: Container, o: TracedOptions): boolean {
 }
 
 /**
+ * `self` of a method under Flax's own (lifted) transformations only (`@nn.jit` on a Linen module's
+ * `__call__`): the module is bound, not traced, so `self.has_variable(…)`, `self.is_initializing()`
+ * and its attributes are Python values.
+ */
+function isLiftedModuleSelf(fn: Container, name: string, facts: Facts): boolean {
+  if (fn.params?.[0] !== name || facts.containers[fn.parent]?.kind !== 'class' || !fn.tracedBy?.size) return false;
+  for (const w of fn.tracedBy) if (!w.startsWith('flax.')) return false;
+  return true;
+}
+
+/**
  * A parameter with a default value that no call in this file passes: transformations trace only the
  * arguments actually passed, so inside the function it is the plain Python default (static).
  * Call sites: `f(…)` when `f` is decorated, `g(…)` where `g = jax.jit(f, …)`, and `jax.jit(f)(…)`.
@@ -144,7 +155,7 @@ export function tracedSource(expr: Node, facts: Facts, o: TracedOptions = {}, de
       const b = bindingAt(expr.text, expr, facts);
       if (!b || b.kind === 'comprehension') return undefined;
       if (b.kind === 'param') {
-        if (!tracesParams(b.fn, o) || b.fn.staticParams?.has(expr.text) || defaultNeverPassed(b.fn, expr.text, facts)) return undefined;
+        if (!tracesParams(b.fn, o) || b.fn.staticParams?.has(expr.text) || defaultNeverPassed(b.fn, expr.text, facts) || isLiftedModuleSelf(b.fn, expr.text, facts)) return undefined;
         return { name: expr.text, fn: b.fn };
       }
       if (b.a.via === 'for' || b.a.augmented) return undefined;
