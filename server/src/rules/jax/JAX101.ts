@@ -1,6 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Fix, Rule, RuleContext } from '../types';
-import type { Facts } from '../../resolve/facts';
+import type { Container, Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';
 import { bindingAt, lineIndent, repeatingLoop } from './values';
 
@@ -123,9 +123,35 @@ export const JAX101: Rule = {
      * not traced, not one that runs once (setup, main, tests). Helpers nested in other functions are
      * left out: how often they run is anyone's guess.
      */
+    /**
+     * A function whose own loops run compiled steps or a training loop (`train_and_evaluate`, a benchmark
+     * driver): it is the outer loop's caller, run once per program, so what it builds before its loops is
+     * built once.
+     */
+    const isDriver = (fn: Container) => facts.containers.some((c) => c.kind === 'loop' && c.start >= fn.start && c.end <= fn.end &&
+      (c.training || !!c.callsCompiled?.size) && facts.enclosingFunction(c.node)?.index === fn.index);
+    /**
+     * A module-level function that this file calls, and only from code that runs once: module level,
+     * `main`/setup/tests, a driver, or another function called only so; never in a loop
+     * (`initialized(key)` in `create_train_state`, called by `train_and_evaluate`).
+     * A function this file never calls is public API: how often it runs is up to its callers.
+     */
+    const calledOnlyOnce = (fn: Container, depth = 0): boolean => {
+      if (!fn.name || facts.containers[fn.parent]?.kind !== 'module' || depth > 4) return false;
+      const sites = facts.callsIn(0, ctx.source.length + 1).filter((c) => {
+        const callee = c.childForFieldName('function');
+        return callee?.type === 'identifier' && callee.text === fn.name && facts.visibleDefs(fn.name, c, true).includes(fn);
+      });
+      return sites.length > 0 && sites.every((c) => {
+        if (repeatingLoop(c)) return false;
+        const caller = facts.enclosingFunction(c);
+        return !caller || caller.kind === 'module' || RUN_ONCE.test(caller.name ?? '') ||
+          (caller.kind === 'function' && caller !== fn && (isDriver(caller) || calledOnlyOnce(caller, depth + 1)));
+      });
+    };
     const perCallFunction = (node: Node) => {
       const fn = facts.enclosingFunction(node);
-      if (!fn || fn.kind !== 'function' || fn.traced || RUN_ONCE.test(fn.name ?? '')) return undefined;
+      if (!fn || fn.kind !== 'function' || fn.traced || RUN_ONCE.test(fn.name ?? '') || isDriver(fn) || calledOnlyOnce(fn)) return undefined;
       const outer = facts.containers[fn.parent];
       const owner = outer.kind === 'class' ? facts.containers[outer.parent] : outer;
       for (let c = owner; c; c = facts.containers[c.parent]) {
