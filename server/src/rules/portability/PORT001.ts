@@ -26,6 +26,16 @@ const CONVERSIONS = new Set([
 ]);
 const DLPACK = /dlpack/;
 
+/**
+ * Interop bridges: each wraps a function of one framework as a function of the other (jax2tf's
+ * `convert` makes a JAX function callable from TensorFlow, `call_tf` the reverse). The result belongs
+ * to the target framework, and the call itself is the documented boundary, not mixed computation.
+ */
+const BRIDGES: Record<string, Fw> = {
+  'jax.experimental.jax2tf.convert': 'tensorflow',
+  'jax.experimental.jax2tf.call_tf': 'jax',
+};
+
 interface Flow { call: Node; from: Fw; to: Fw; value: Node }
 interface FnInfo { compute: Set<Fw>; calls: Array<{ call: Node; to: Fw }> }
 
@@ -36,7 +46,7 @@ function valueFramework(facts: Facts, node: Node, fn: Container, depth = 0): Fw 
     case 'call': {
       const f = node.childForFieldName('function');
       const q = facts.qualifiedName(f);
-      if (q) return frameworkOf(q);
+      if (q) return BRIDGES[q] ?? frameworkOf(q);
       // A method call (`t.numpy()`, `x.sum()`): the framework of its receiver.
       return f?.type === 'attribute' ? valueFramework(facts, f.childForFieldName('object')!, fn, depth + 1) : undefined;
     }
@@ -83,6 +93,7 @@ export const PORT001: Rule = {
         if (!fn) return;
         const info = infos.get(fn.index) ?? { compute: new Set<Fw>(), calls: [] };
         infos.set(fn.index, info);
+        if (BRIDGES[q]) return;
         if (!CONVERSIONS.has(q)) info.compute.add(to);
         if (DLPACK.test(q)) return; // the documented zero-copy boundary
         info.calls.push({ call: node, to });
