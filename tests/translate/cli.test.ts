@@ -60,6 +60,23 @@ z = F.l1_loss(x, y)
     expect(r.err).toContain('2 construct(s) translated to jax, 1 left with a note');
   });
 
+  it('writes a note that quotes a multi-line expression on one comment line (found on tensorflow/examples)', async () => {
+    const multi = path.join(dir, 'multiline.py');
+    fs.writeFileSync(multi, `import tensorflow as tf
+
+config = tf.zeros(
+    3,
+    dtype=tf.keras.mixed_precision
+    .global_policy())
+`);
+    const r = await run('translate', multi, '--to', 'torch');
+    expect(r.code).toBe(0);
+    expect(syntaxErrorCount(r.out)).toBe(0);
+    const notes = r.out.split('\n').filter((l) => l.includes('# framewise:'));
+    expect(notes.length).toBeGreaterThan(0);
+    expect(notes.some((l) => l.includes('tf.keras.mixed_precision .global_policy()'))).toBe(true);
+  });
+
   it('--line translates only that line', async () => {
     const r = await run('translate', file, '--to', 'tensorflow', '--line', '5');
     expect(r.out).toContain('x = torch.zeros(2, 3)\n');

@@ -25,6 +25,19 @@ export interface FilePlan {
 
 export const COMMENT_PREFIX = '# framewise: ';
 
+/**
+ * A note as one comment line. Notes quote source text, which can span lines (an attribute chain
+ * continued inside brackets): its line breaks and the indentation after them become one space, or the
+ * rest of the quote would land outside the comment as code.
+ */
+export function noteComment(indent: string, note: string): string {
+  return `${indent}${COMMENT_PREFIX}${oneLine(note)}\n`;
+}
+
+function oneLine(note: string): string {
+  return note.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, ' ');
+}
+
 /** The outermost calls that are catalog idioms of a framework other than `to`, or calls into such a framework. */
 export function idiomCalls(translator: Translator, to: FrameworkKey): Node[] {
   const matched = translator.facts.calls.filter((c) => {
@@ -85,7 +98,7 @@ export function planCalls(translator: Translator, calls: Node[], to: FrameworkKe
     const lineStart = starts[row] ?? 0;
     const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
     const existing = commentsAbove(source, starts, row);
-    const lines = dedupe(notes).filter((n) => !existing.has(n)).map((n) => `${indent}${COMMENT_PREFIX}${n}\n`);
+    const lines = dedupe(notes.map(oneLine)).filter((n) => !existing.has(n)).map((n) => noteComment(indent, n));
     if (!lines.length) continue;
     inserts.set(lineStart, (inserts.get(lineStart) ?? '') + lines.join(''));
   }

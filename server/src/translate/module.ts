@@ -21,7 +21,7 @@ import { FRAMEWORK_LABEL, type Catalog } from '../catalog/index';
 import type { FrameworkKey } from '../catalog/types';
 import type { Facts } from '../resolve/facts';
 import { Translator, factsFor, identifiersOf } from './translator';
-import { COMMENT_PREFIX, applyOffsetEdits, idiomCalls, planCalls, type OffsetEdit } from './document';
+import { applyOffsetEdits, noteComment, idiomCalls, planCalls, type OffsetEdit } from './document';
 import { lineEdits } from './diff';
 
 /** Base classes of the modules this translates, by qualified name. */
@@ -197,7 +197,7 @@ function translateCalls(p: Phase1, to: FrameworkKey, catalog?: Catalog): { text:
       edits.push(...plan.edits);
       const classLine = p.text.lastIndexOf('\n', p.start - 1) + 1;
       const indent = /^[ \t]*/.exec(p.text.slice(classLine))![0];
-      if (p.notes.length) edits.push({ start: classLine, end: classLine, text: p.notes.map((n) => `${indent}${COMMENT_PREFIX}${n}\n`).join('') });
+      if (p.notes.length) edits.push({ start: classLine, end: classLine, text: p.notes.map((n) => noteComment(indent, n)).join('') });
       const notes = [...p.notes, ...plan.items.flatMap((i) => i.notes)];
       return { text: applyOffsetEdits(p.text, edits), notes: [...new Set(notes)] };
     } finally {
