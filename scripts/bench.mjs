@@ -1,5 +1,7 @@
 // Framewise benchmarks: `npm run bench` (builds first), or `node scripts/bench.mjs [--quick]
-// [--only inproc,keystroke,server,memory,cli,astgrep,pyright]` after `npm run build`.
+// [--only inproc,keystroke,server,memory,cli,astgrep,pyright] [--dir PATH]…` after `npm run build`.
+// Each `--dir PATH` adds a folder of your own Python: its files as one more input of `inproc`, and its
+// largest file to the keystroke loops (in process and through the server).
 //
 // On generated files of 1k, 5k and 50k lines of framework code (scripts/bench/generate.mjs) and on the
 // sample workspace (samples/), it measures:
@@ -37,6 +39,7 @@ const QUICK = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only'));
 const ONLY = onlyArg ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1]).split(',')) : undefined;
 const want = (s) => !ONLY || ONLY.has(s);
+const DIRS = argv.flatMap((a, i) => (a === '--dir' ? [argv[i + 1]] : a.startsWith('--dir=') ? [a.slice('--dir='.length)] : [])).filter(Boolean).map((d) => path.resolve(d));
 
 const SIZES = [1000, 5000, 50000];
 const CORPUS_FILES = QUICK ? 40 : 200;
@@ -123,10 +126,11 @@ function keystrokePlaces(text, count) {
   const lines = text.split('\n');
   const candidates = [];
   lines.forEach((l, i) => {
-    const m = /^( {4,})([A-Za-z_][A-Za-z0-9_]*) = /.exec(l);
+    const m = /^([ \t]+)([A-Za-z_][A-Za-z0-9_]*) = /.exec(l);
     if (m) candidates.push({ line: i, character: m[1].length + m[2].length });
   });
   const out = [];
+  if (!candidates.length) return out;
   for (let k = 0; k < count; k++) out.push(candidates[Math.floor(((k + 0.5) * candidates.length) / count)]);
   return out;
 }
@@ -162,6 +166,34 @@ const sampleDir = path.join(ROOT, 'samples');
 const samples = fs.existsSync(sampleDir)
   ? fs.readdirSync(sampleDir, { recursive: true }).filter((f) => String(f).endsWith('.py')).sort().map((f) => ({ file: path.join(sampleDir, String(f)), text: fs.readFileSync(path.join(sampleDir, String(f)), 'utf8') }))
   : [];
+/** `--dir` folders: every .py file under each (hidden folders and node_modules left out). */
+const dirInputs = DIRS.map((dir) => {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`--dir ${dir}: not a folder`);
+  const paths = pythonFiles(dir);
+  if (!paths.length) throw new Error(`--dir ${dir}: no .py files`);
+  const texts = paths.map((p) => fs.readFileSync(p, 'utf8'));
+  const name = path.basename(dir);
+  const largest = texts.reduce((best, t, i) => (t.length > texts[best].length ? i : best), 0);
+  const text = texts[largest];
+  return {
+    label: `${name}/ (${paths.length} files)`, texts, lines: texts.reduce((n, t) => n + t.split('\n').length, 0), bytes: texts.reduce((n, t) => n + Buffer.byteLength(t), 0),
+    largest: { label: `${name}/${path.relative(dir, paths[largest])} (${text.split('\n').length} lines)`, lines: text.split('\n').length, bytes: Buffer.byteLength(text), text, file: paths[largest] },
+  };
+});
+/** Generated files, then the largest file of each `--dir`: what the keystroke loops edit. */
+const editFiles = [...files, ...dirInputs.map((d) => d.largest)];
+
+function pythonFiles(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...pythonFiles(p));
+    else if (entry.isFile() && entry.name.endsWith('.py')) out.push(p);
+  }
+  return out.sort();
+}
+
 // pyright skips hidden folders such as .tmp by default; it gets a config that includes the corpus.
 const corpusDir = path.join(WORK, 'corpus');
 fs.rmSync(corpusDir, { recursive: true, force: true });
@@ -188,6 +220,7 @@ const results = {
   quick: QUICK,
   files: files.map((f) => ({ label: f.label, lines: f.lines, bytes: f.bytes })),
   samples: samples.map((s) => path.relative(ROOT, s.file)),
+  dirs: dirInputs.map((d) => ({ dir: DIRS[dirInputs.indexOf(d)], files: d.texts.length, lines: d.lines, bytes: d.bytes, largest: d.largest.label })),
   corpus: { files: corpus.length, lines: corpusLines, bytes: corpusBytes, dir: path.relative(ROOT, corpusDir) },
 };
 
@@ -212,6 +245,7 @@ if (want('inproc')) {
   results.inproc = [];
   const inputs = [...files.map((f) => ({ label: f.label, texts: [f.text], lines: f.lines, bytes: f.bytes }))];
   if (samples.length) inputs.push({ label: `samples/ (${samples.length} files)`, texts: samples.map((s) => s.text), lines: samples.reduce((s, x) => s + x.text.split('\n').length, 0), bytes: samples.reduce((s, x) => s + Buffer.byteLength(x.text), 0) });
+  for (const d of dirInputs) inputs.push({ label: d.label, texts: d.texts, lines: d.lines, bytes: d.bytes });
   for (const input of inputs) {
     const n = iterationsFor(input.lines);
     log(`in-process parse/analysis: ${input.label} (${n} iterations)`);
@@ -243,8 +277,9 @@ if (want('inproc')) {
 
 if (want('keystroke')) {
   results.keystroke = [];
-  for (const f of files) {
+  for (const f of editFiles) {
     const places = keystrokePlaces(f.text, QUICK ? 20 : f.lines >= 50000 ? 40 : 100);
+    if (!places.length) { log(`in-process keystrokes: ${f.label} has no indented \`name = …\` line to type into, skipped`); continue; }
     const doc = new core.PythonDocument('file:///bench.py', 1, f.text);
     // As the server does for a document being edited: the mirror keeps the last version's columns.
     const cache = new core.MirrorCache();
@@ -303,7 +338,7 @@ if (want('server')) {
     await client.stop();
   }
   log(`server cold start done: ${results.server.coldStart.map(ms).join(', ')} ms`);
-  for (const f of files) {
+  for (const f of editFiles) {
     // FRAMEWISE_TEST=1: the server keeps its own timing of every publish (lsp/debug.ts), read back
     // with client.timings() after each loop.
     const client = await startServer(SERVER, settings, { FRAMEWISE_TEST: '1' }, SERVER_ARGS);
@@ -313,6 +348,7 @@ if (want('server')) {
     // Settings arrive after initialization; let the re-analysis they trigger settle.
     await new Promise((r) => setTimeout(r, 200));
     const places = keystrokePlaces(f.text, QUICK ? 15 : f.lines >= 50000 ? 30 : 100);
+    if (!places.length) { await client.stop(); log(`server keystrokes: ${f.label} skipped (nowhere to type)`); continue; }
     let version = 2;
     const lat = [];
     const paced = [];
