@@ -19,10 +19,9 @@ export const PORT002: Rule = {
     const { facts } = ctx;
     return {
       call(node) {
-        const fn = node.childForFieldName('function')!;
-        const q = facts.qualifiedName(fn);
+        const q = facts.callee(node);
         const message = q ? messageFor(q) : null;
-        if (message) ctx.report(fn, message);
+        if (message) ctx.report(node.childForFieldName('function')!, message);
       },
     };
   },

@@ -16,9 +16,8 @@ export const PT103: Rule = {
     const { facts } = ctx;
     return {
       call(node) {
-        const fn = node.childForFieldName('function')!;
-        if (!DATA_PARALLEL.has(facts.qualifiedName(fn) ?? '')) return;
-        ctx.report(fn, 'nn.DataParallel replicates the model and scatters inputs from one Python process on every step, which scales poorly (GIL, load on GPU 0); PyTorch recommends DistributedDataParallel instead, even on a single node. Use torch.nn.parallel.DistributedDataParallel with one process per GPU (e.g. launched by torchrun).');
+        if (!DATA_PARALLEL.has(facts.callee(node) ?? '')) return;
+        ctx.report(node.childForFieldName('function')!, 'nn.DataParallel replicates the model and scatters inputs from one Python process on every step, which scales poorly (GIL, load on GPU 0); PyTorch recommends DistributedDataParallel instead, even on a single node. Use torch.nn.parallel.DistributedDataParallel with one process per GPU (e.g. launched by torchrun).');
       },
     };
   },

@@ -40,8 +40,8 @@ export const PT104: Rule = {
     let cuda: boolean | undefined;
     return {
       call(node) {
+        if (!DATA_LOADERS.has(facts.callee(node) ?? '') || hasSplat(node)) return;
         const fn = node.childForFieldName('function')!;
-        if (!DATA_LOADERS.has(facts.qualifiedName(fn) ?? '') || hasSplat(node)) return;
         const positional = positionalArgs(node).length;
         const missingWorkers = !keywordNode(node, 'num_workers') && positional <= NUM_WORKERS_POS;
         cuda ??= usesCuda(facts);

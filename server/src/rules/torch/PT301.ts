@@ -20,9 +20,8 @@ export const PT301: Rule = {
     };
     return {
       call(node) {
-        const fn = node.childForFieldName('function')!;
-        const q = facts.qualifiedName(fn);
-        if (q && TORCHSCRIPT.has(q)) report(fn, q);
+        const q = facts.callee(node);
+        if (q && TORCHSCRIPT.has(q)) report(node.childForFieldName('function')!, q);
       },
       decorator(node) {
         // `@torch.jit.script` without a call; `@torch.jit.script(...)` is seen as a call.

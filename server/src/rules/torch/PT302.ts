@@ -29,8 +29,8 @@ export const PT302: Rule = {
     const { facts } = ctx;
     return {
       call(node) {
+        if (!VARIABLE.has(facts.callee(node) ?? '')) return;
         const fn = node.childForFieldName('function')!;
-        if (!VARIABLE.has(facts.qualifiedName(fn) ?? '')) return;
         // A parameter or local named `Variable` shadows the import.
         const scope = facts.enclosingFunction(node);
         if (fn.type === 'identifier' && scope && isLocalTo(fn.text, scope.index, facts)) return;

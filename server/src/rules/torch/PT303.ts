@@ -27,10 +27,10 @@ export const PT303: Rule = {
     const { facts } = ctx;
     return {
       call(node) {
-        const fn = node.childForFieldName('function')!;
-        const q = facts.qualifiedName(fn);
+        const q = facts.callee(node);
         const old = q ? OLD[q] : undefined;
         if (!old) return;
+        const fn = node.childForFieldName('function')!;
         const short = old.replacement.split('.').pop()!;
         const fix = (() => {
           const list = node.childForFieldName('arguments');
