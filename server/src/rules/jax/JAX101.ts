@@ -197,9 +197,10 @@ export const JAX101: Rule = {
         const fn = perCallFunction(node);
         if (!fn) return;
         // A nested jitted def that the function calls once per call: compiled on every call. Called in a loop
-        // (or only returned, as a factory does), the compilation is amortised.
+        // (or only returned, or called from a closure it returns or stores, as a factory does), the
+        // compilation is amortised.
         const sites = facts.callsIn(fn.node.startIndex, fn.node.endIndex).filter((c) => c.childForFieldName('function')?.type === 'identifier' &&
-          c.childForFieldName('function')!.text === name);
+          c.childForFieldName('function')!.text === name && facts.enclosingFunction(c)?.index === fn.index);
         if (sites.length > 0 && !sites.some((c) => repeatsWithin(c, fn.node))) {
           ctx.report(expr, callMessage(`\`${name}\` (redefined each time)`, fn.name ?? 'this function'));
         }
