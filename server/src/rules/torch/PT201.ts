@@ -15,6 +15,25 @@ function guardedByAvailability(node: Node): boolean {
     if (p.type === 'if_statement' || p.type === 'elif_clause') {
       if (/is_available\s*\(|cuda|gpu/i.test(p.childForFieldName('condition')?.text ?? '')) return true;
     }
+    if (p.type === 'decorated_definition' && skippedWithoutCuda(p)) return true;
+  }
+  return false;
+}
+
+/**
+ * A test that only runs where CUDA is: `@pytest.mark.skipif(not torch.cuda.is_available(), …)`,
+ * `@unittest.skipIf(not torch.cuda.is_available(), …)`, `@unittest.skipUnless(torch.cuda.is_available(), …)`.
+ */
+function skippedWithoutCuda(def: Node): boolean {
+  for (const d of def.namedChildren) {
+    if (d.type !== 'decorator') continue;
+    const call = d.namedChildren[0];
+    if (call?.type !== 'call') continue;
+    const name = call.childForFieldName('function')?.text ?? '';
+    const condition = call.childForFieldName('arguments')?.namedChildren[0]?.text ?? '';
+    if (!/is_available\s*\(|device_count\s*\(/.test(condition)) continue;
+    if (/(^|\.)skipif$/i.test(name) && /^not\b/.test(condition)) return true;
+    if (/(^|\.)skipUnless$/.test(name) && !/^not\b/.test(condition)) return true;
   }
   return false;
 }
