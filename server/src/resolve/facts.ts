@@ -25,6 +25,8 @@ export interface Container {
   tracedDirect?: boolean;
   /** parameter names that are static under jit (static_argnums / static_argnames) */
   staticParams?: Set<string>;
+  /** parameter names `jax.vmap` does not map (`in_axes` None): passed through as they are, not traced */
+  unmappedParams?: Set<string>;
   /** function/lambda: qualified names of the wrappers applied to it directly (`jax.jit`, `jax.grad`, …) */
   tracedBy?: Set<string>;
   /** loop: body calls backward()/optimizer step/apply_gradients/optax update */
@@ -462,6 +464,7 @@ export class Facts {
     }
     this.markDecorated(decorated);
     this.markWrapped();
+    this.markUnmapped();
     this.markScopes();
     this.propagateTraced();
   }
@@ -556,6 +559,20 @@ export class Facts {
     fn.tracedDirect = true;
     (fn.tracedBy ??= new Set()).add(q);
     if (call) fn.staticParams = staticParams(call, fn.params ?? []);
+    if (call && q === 'jax.vmap') fn.unmappedParams = unmappedParams(keywordArg(call, 'in_axes'), fn.params ?? []);
+  }
+
+  /**
+   * A function transformed by `jax.vmap` alone gets its unmapped arguments (`in_axes` None) as they
+   * were passed: a Python int stays an int, so branching on it is fine. Under any other transformation
+   * as well (`jax.jit(jax.vmap(f, …))`) they are traced all the same.
+   */
+  private markUnmapped(): void {
+    for (const fn of this.containers) {
+      if (!fn.unmappedParams?.size || !fn.tracedBy || fn.tracedBy.size !== 1 || !fn.tracedBy.has('jax.vmap')) continue;
+      const s = (fn.staticParams ??= new Set());
+      for (const p of fn.unmappedParams) s.add(p);
+    }
   }
 
   private markWrapped(): void {
@@ -583,6 +600,7 @@ export class Facts {
           const bound = partialBound(arg, this);
           const params = fn.params ?? [];
           if (q === 'jax.jit' || q === 'jax.pmap') fn.staticParams = staticParams(call, params.slice(bound.positional));
+          if (q === 'jax.vmap') fn.unmappedParams = unmappedParams(args[1] ?? keywordArg(call, 'in_axes'), params.slice(bound.positional));
           if (bound.positional > 0 || bound.keywords.length > 0) {
             const s = (fn.staticParams ??= new Set());
             for (const name of [...params.slice(0, bound.positional), ...bound.keywords]) s.add(name);
@@ -795,6 +813,16 @@ function literalStrings(node: Node | undefined): string[] {
   if (!node) return [];
   const strs = node.type === 'string' ? [node] : (node.type === 'tuple' || node.type === 'list') ? node.namedChildren.filter((n) => n?.type === 'string') : [];
   return strs.map((s) => s!.text.replace(/^[rRbBuU]*['"]+|['"]+$/g, ''));
+}
+
+/** The parameters an `in_axes` tuple or list literal leaves unmapped (its `None` entries), by position. */
+function unmappedParams(inAxes: Node | undefined, params: string[]): Set<string> {
+  const out = new Set<string>();
+  if (!inAxes || (inAxes.type !== 'tuple' && inAxes.type !== 'list')) return out;
+  const entries = inAxes.namedChildren.filter((n) => n.type !== 'comment');
+  if (entries.some((e) => e.type === 'list_splat' || e.type === 'dictionary_splat')) return out;
+  entries.forEach((e, i) => { if (e.type === 'none' && params[i]) out.add(params[i]); });
+  return out;
 }
 
 function staticParams(call: Node, params: string[]): Set<string> {

@@ -39,6 +39,18 @@ const BRIDGES: Record<string, Fw> = {
 interface Flow { call: Node; from: Fw; to: Fw; value: Node }
 interface FnInfo { compute: Set<Fw>; calls: Array<{ call: Node; to: Fw }> }
 
+/**
+ * Static metadata, not tensor values: a shape, a dtype, a device. `tf.TensorSpec(jnp.shape(x),
+ * jnp.result_type(x))` or `jnp.zeros(t.shape)` hand over no data between the frameworks.
+ */
+const METADATA_FUNCTIONS = new Set([
+  'jax.numpy.shape', 'jax.numpy.ndim', 'jax.numpy.size', 'jax.numpy.result_type', 'jax.numpy.dtype', 'jax.numpy.promote_types',
+  'jax.numpy.finfo', 'jax.numpy.iinfo', 'jax.numpy.issubdtype', 'jax.numpy.can_cast',
+  'torch.finfo', 'torch.iinfo', 'torch.promote_types', 'torch.result_type', 'torch.is_tensor', 'torch.is_floating_point',
+  'tensorflow.as_dtype', 'tensorflow.is_tensor',
+]);
+const METADATA_ATTRIBUTES = new Set(['shape', 'dtype', 'ndim', 'device', 'is_cuda']);
+
 /** The framework whose operations produced `node`'s value, following local assignments. */
 function valueFramework(facts: Facts, node: Node, fn: Container, depth = 0): Fw | undefined {
   if (depth > 8) return undefined;
@@ -46,11 +58,12 @@ function valueFramework(facts: Facts, node: Node, fn: Container, depth = 0): Fw 
     case 'call': {
       const f = node.childForFieldName('function');
       const q = facts.qualifiedName(f);
-      if (q) return BRIDGES[q] ?? frameworkOf(q);
+      if (q) return METADATA_FUNCTIONS.has(q) ? undefined : BRIDGES[q] ?? frameworkOf(q);
       // A method call (`t.numpy()`, `x.sum()`): the framework of its receiver.
       return f?.type === 'attribute' ? valueFramework(facts, f.childForFieldName('object')!, fn, depth + 1) : undefined;
     }
-    case 'attribute': return valueFramework(facts, node.childForFieldName('object')!, fn, depth + 1);
+    case 'attribute':
+      return METADATA_ATTRIBUTES.has(node.childForFieldName('attribute')?.text ?? '') ? undefined : valueFramework(facts, node.childForFieldName('object')!, fn, depth + 1);
     case 'subscript': return valueFramework(facts, node.childForFieldName('value')!, fn, depth + 1);
     case 'parenthesized_expression': return node.namedChildren[0] ? valueFramework(facts, node.namedChildren[0], fn, depth + 1) : undefined;
     case 'binary_operator': {

@@ -1,8 +1,27 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
-import { importsModule } from '../util';
+import type { Facts } from '../../resolve/facts';
 
 const TF_KERAS = 'tensorflow.keras';
+
+/**
+ * The standalone `keras` package imported outside any `if` / `try`: an import under a version check or
+ * in a `try … except ImportError` is a compatibility shim (`from keras.src import backend` for Keras 3,
+ * `from tf_keras.src import backend` otherwise), written by someone handling the split on purpose.
+ */
+function importsKerasUnconditionally(facts: Facts): boolean {
+  const conditional = (node: Node) => {
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type === 'if_statement' || p.type === 'try_statement') return true;
+      if (p.type === 'function_definition' || p.type === 'class_definition') return false;
+    }
+    return false;
+  };
+  for (const b of facts.imports.bindings.values()) {
+    if ((b.qualified === 'keras' || b.qualified.startsWith('keras.')) && !conditional(b.node)) return true;
+  }
+  return facts.imports.starModules.some((m) => m === 'keras' || m.startsWith('keras.'));
+}
 
 export const TF302: Rule = {
   meta: {
@@ -17,7 +36,7 @@ export const TF302: Rule = {
   create(ctx) {
     const { facts } = ctx;
     let mixed: boolean | undefined;
-    const isMixed = () => (mixed ??= importsModule(facts, 'keras'));
+    const isMixed = () => (mixed ??= importsKerasUnconditionally(facts));
     const why = 'this file also imports the standalone `keras` package, and depending on the installed versions (TensorFlow < 2.16, or TF_USE_LEGACY_KERAS=1) tf.keras can be Keras 2 while `keras` is Keras 3, whose layers, optimizers and models do not mix.';
     const isKerasImport = (name: string) => name === TF_KERAS || name.startsWith(TF_KERAS + '.');
     return {
