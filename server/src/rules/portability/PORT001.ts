@@ -1,5 +1,5 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
-import type { Container, Facts } from '../../resolve/facts';
+import type { Assignment, Container, Facts } from '../../resolve/facts';
 import type { Rule } from '../types';
 import { argumentNodes } from '../util';
 
@@ -72,12 +72,43 @@ function valueFramework(facts: Facts, node: Node, fn: Container, depth = 0): Fw 
       return (l && valueFramework(facts, l, fn, depth + 1)) ?? (r ? valueFramework(facts, r, fn, depth + 1) : undefined);
     }
     case 'identifier': {
-      const a = facts.assignmentBefore(node.text, node);
-      if (!a || a.scope !== fn.index || a.augmented) return undefined;
+      const a = reachingAssignment(facts, node, fn);
+      if (!a || a.augmented) return undefined;
       return valueFramework(facts, a.value, fn, depth + 1);
     }
     default: return undefined;
   }
+}
+
+/**
+ * The last assignment to `node`'s name in `fn` before it that can reach it: one in another branch of
+ * the same `if` (`if backend == "tensorflow": x = tf.…  elif backend == "jax": x = jnp.…(x)`) cannot.
+ */
+function reachingAssignment(facts: Facts, node: Node, fn: Container): Assignment | undefined {
+  const list = facts.assignments.get(node.text) ?? [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const a = list[i];
+    if (a.scope !== fn.index || a.offset > node.startIndex) continue;
+    // `x = f(x)`: the right side still reads the previous binding.
+    if (a.value.startIndex <= node.startIndex && node.endIndex <= a.value.endIndex) continue;
+    if (exclusiveBranches(a.value, node)) continue;
+    return a;
+  }
+  return undefined;
+}
+
+/** Whether `a` and `b` lie in different branches (if / elif / else) of one `if` statement. */
+function exclusiveBranches(a: Node, b: Node): boolean {
+  const above = new Map<number, Node>(); // ancestor id → the child of it on a's path
+  for (let child = a, p = a.parent; p; child = p, p = p.parent) above.set(p.id, child);
+  for (let child = b, p = b.parent; p; child = p, p = p.parent) {
+    const fromA = above.get(p.id);
+    if (!fromA) continue;
+    if (p.type !== 'if_statement' || fromA.id === child.id) return false;
+    const branch = (n: Node) => n.type === 'elif_clause' || n.type === 'else_clause' || n.fieldName === 'consequence';
+    return branch(fromA) && branch(child);
+  }
+  return false;
 }
 
 export const PORT001: Rule = {
