@@ -1,6 +1,7 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule, RuleContext } from '../types';
 import type { Container, Facts } from '../../resolve/facts';
+import { importsModule } from '../util';
 
 const AT_METHOD: Record<string, string> = { '=': 'set', '+=': 'add', '-=': 'subtract', '*=': 'multiply', '/=': 'divide', '**=': 'power' };
 
@@ -43,13 +44,8 @@ function annotatedNonArray(fn: Container, name: string): boolean {
 function notAnArrayUpdate(left: Node, obj: Node, facts: Facts): boolean {
   const index = left.childForFieldName('subscript');
   if (index?.type === 'string' || index?.type === 'concatenated_string') return true;
-  if (index?.type === 'ellipsis' && !facts.assignmentBefore(obj.text, left) && usesNnx(facts)) return true;
+  if (index?.type === 'ellipsis' && !facts.assignmentBefore(obj.text, left) && importsModule(facts, 'flax.nnx')) return true;
   return false;
-}
-
-function usesNnx(facts: Facts): boolean {
-  for (const b of facts.imports.bindings.values()) if (b.qualified === 'flax.nnx' || b.qualified.startsWith('flax.nnx.')) return true;
-  return facts.imports.starModules.includes('flax.nnx');
 }
 
 /** Modules whose functions return jax.Array values. */

@@ -119,11 +119,6 @@ export const JAX101: Rule = {
       'Create the jitted function once (at module level, or in `__init__`) and pass the values that change as arguments.';
 
     /**
-     * The enclosing function when `node` runs on every call of it: a module-level function or a method,
-     * not traced, not one that runs once (setup, main, tests). Helpers nested in other functions are
-     * left out: how often they run is anyone's guess.
-     */
-    /**
      * A function whose own loops run compiled steps or a training loop (`train_and_evaluate`, a benchmark
      * driver): it is the outer loop's caller, run once per program, so what it builds before its loops is
      * built once.
@@ -149,6 +144,11 @@ export const JAX101: Rule = {
           (caller.kind === 'function' && caller !== fn && (isDriver(caller) || calledOnlyOnce(caller, depth + 1)));
       });
     };
+    /**
+     * The enclosing function when `node` runs on every call of it: a module-level function or a method,
+     * not traced, not one that runs once (setup, main, tests, a driver, a helper called only from
+     * those). Helpers nested in other functions are left out: how often they run is anyone's guess.
+     */
     const perCallFunction = (node: Node) => {
       const fn = facts.enclosingFunction(node);
       if (!fn || fn.kind !== 'function' || fn.traced || RUN_ONCE.test(fn.name ?? '') || isDriver(fn) || calledOnlyOnce(fn)) return undefined;
