@@ -25,6 +25,44 @@ function usesCuda(facts: Facts): boolean {
   });
 }
 
+const ITERABLE_DATASETS = new Set(['torch.utils.data.IterableDataset', 'torch.utils.data.dataset.IterableDataset']);
+
+/** Names of the classes this file defines on `IterableDataset` (directly or through another of them). */
+function iterableDatasetClasses(facts: Facts): Set<string> {
+  const out = new Set<string>();
+  const classes = facts.containers.flatMap((c) => {
+    const name = c.kind === 'class' ? c.node.childForFieldName('name')?.text : undefined;
+    return name ? [{ name, bases: c.node.childForFieldName('superclasses')?.namedChildren ?? [] }] : [];
+  });
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const c of classes) {
+      if (out.has(c.name)) continue;
+      if (c.bases.some((b) => ITERABLE_DATASETS.has(facts.qualifiedName(b) ?? '') || (b.type === 'identifier' && out.has(b.text)))) {
+        out.add(c.name);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The loader reads an `IterableDataset` of this file's: with workers, each one iterates its own copy
+ * of the dataset, and unless the dataset splits the work itself (`get_worker_info()`) every sample
+ * comes `num_workers` times — so workers are not the plain fix there.
+ */
+function overIterableDataset(call: Node, facts: Facts, iterable: Set<string>): boolean {
+  if (!iterable.size) return false;
+  let arg: Node | null | undefined = positionalArgs(call)[0] ?? keywordNode(call, 'dataset')?.childForFieldName('value');
+  if (arg?.type === 'identifier') {
+    const a = facts.assignmentBefore(arg.text, call);
+    arg = a && !a.via ? a.value : undefined;
+  }
+  const fn = arg?.type === 'call' ? arg.childForFieldName('function') : undefined;
+  return fn?.type === 'identifier' && iterable.has(fn.text);
+}
+
 export const PT104: Rule = {
   meta: {
     code: 'PT104',
@@ -38,12 +76,14 @@ export const PT104: Rule = {
   create(ctx) {
     const { facts } = ctx;
     let cuda: boolean | undefined;
+    let iterable: Set<string> | undefined;
     return {
       call(node) {
         if (!DATA_LOADERS.has(facts.callee(node) ?? '') || hasSplat(node)) return;
         const fn = node.childForFieldName('function')!;
         const positional = positionalArgs(node).length;
-        const missingWorkers = !keywordNode(node, 'num_workers') && positional <= NUM_WORKERS_POS;
+        iterable ??= iterableDatasetClasses(facts);
+        const missingWorkers = !keywordNode(node, 'num_workers') && positional <= NUM_WORKERS_POS && !overIterableDataset(node, facts, iterable);
         cuda ??= usesCuda(facts);
         const missingPin = cuda && !keywordNode(node, 'pin_memory') && positional <= PIN_MEMORY_POS;
         if (!missingWorkers && !missingPin) return;
