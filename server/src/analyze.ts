@@ -10,7 +10,7 @@ import { SyntaxTree, type SyntaxNode as Node } from './parse/mirror';
 import { ERROR_TYPE_ID } from './parse/syntax';
 import { Facts, FACT_NODE_TYPES } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
-import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
+import type { CallFilter, Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
 import { isRuleEnabled, severityFor, type Settings } from './config/settings';
 import { suppressedCodes } from './suppress';
 
@@ -75,12 +75,18 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   // so that the array stays small and dense.
   const byTypeId: Array<Array<(n: Node) => void> | undefined> = [];
   const errorHandlers: Array<(n: Node) => void> = [];
-  for (const { visitor } of visitors) {
+  // `call` visitors of rules that declare which calls they want (`Rule.calls`) are reached through an
+  // index instead: most calls interest a handful of the two dozen rules that visit calls.
+  const filtered = new CallIndex(facts);
+  for (const { rule, visitor } of visitors) {
     for (const [k, fn] of Object.entries(visitor)) {
       if (k === 'exit' || !fn) continue;
+      if (k === 'call' && rule.calls) { filtered.add(rule.calls, fn); continue; }
       for (const id of syntax.typeIdsFor(k)) (id === ERROR_TYPE_ID ? errorHandlers : (byTypeId[id] ??= [])).push(fn);
     }
   }
+  if (filtered.size) for (const id of syntax.typeIdsFor('call')) byTypeId[id] ??= [];
+  const isCall = new Set(syntax.typeIdsFor('call'));
   // The rules get a time budget too: on pathological input (50,000-long attribute chains) a rule
   // that is fine on real code can go quadratic, and the single-threaded server must not stall.
   // Counted in CPU time (checked every 64 visited nodes, once the wall clock says it may be over), so
@@ -91,9 +97,14 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   for (const node of nodes) {
     const id = node.typeId;
     const handlers = id === ERROR_TYPE_ID ? errorHandlers : byTypeId[id];
-    if (!handlers?.length) continue;
+    if (!handlers) continue;
     for (const h of handlers) {
       try { h(node); } catch (e) { /* a rule bug must never stop analysis */ reportInternal(e); }
+    }
+    if (filtered.size && isCall.has(id)) {
+      for (const h of filtered.match(node)) {
+        try { h(node); } catch (e) { reportInternal(e); }
+      }
     }
     if (--untilCheck > 0) continue;
     untilCheck = 64;
@@ -113,6 +124,55 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   // Codes are ASCII: compared by code unit (localeCompare cost more than the rest of the sort).
   kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return { findings: kept, facts };
+}
+
+type Handler = (n: Node) => void;
+
+/** `call` handlers by the callees, callee prefixes, method names and bare names their rules declared. */
+class CallIndex {
+  private readonly byCallee = new Map<string, Handler[]>();
+  private readonly byMethod = new Map<string, Handler[]>();
+  private readonly byName = new Map<string, Handler[]>();
+  private readonly prefixes: Array<{ prefix: string; handler: Handler }> = [];
+  private readonly out: Handler[] = [];
+  size = 0;
+
+  constructor(private readonly facts: Facts) {}
+
+  add(filter: CallFilter, handler: Handler): void {
+    const put = (map: Map<string, Handler[]>, keys: Iterable<string> | undefined) => {
+      for (const k of keys ?? []) {
+        const list = map.get(k);
+        if (!list) map.set(k, [handler]);
+        else if (!list.includes(handler)) list.push(handler);
+      }
+    };
+    put(this.byCallee, filter.callees);
+    put(this.byMethod, filter.methods);
+    put(this.byName, filter.names);
+    for (const prefix of filter.calleePrefixes ?? []) this.prefixes.push({ prefix, handler });
+    this.size++;
+  }
+
+  /** The handlers that want this call, each once (the array is reused: use it before the next call). */
+  match(call: Node): Handler[] {
+    const out = this.out;
+    out.length = 0;
+    const take = (list: Handler[] | undefined) => { if (list) for (const h of list) if (!out.includes(h)) out.push(h); };
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'attribute') {
+      const method = fn.childForFieldName('attribute')?.text;
+      if (method) take(this.byMethod.get(method));
+    } else if (fn?.type === 'identifier') {
+      take(this.byName.get(fn.text));
+    }
+    const q = this.facts.callee(call);
+    if (q) {
+      take(this.byCallee.get(q));
+      for (const p of this.prefixes) if (q.startsWith(p.prefix) && !out.includes(p.handler)) out.push(p.handler);
+    }
+    return out;
+  }
 }
 
 let internalErrors = 0;

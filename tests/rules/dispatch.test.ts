@@ -62,3 +62,53 @@ describe('rule dispatch', () => {
     expect(run('x = 1\n', ['call']).seen).toEqual(['exit']);
   });
 });
+
+describe('call filters (Rule.calls)', () => {
+  const SOURCE = [
+    'import numpy as np',
+    'import torch',
+    'from jax import random',
+    'x = torch.zeros(3)',          // callee torch.zeros (prefix torch.)
+    'y = x.item()',                // method item
+    'print(y)',                    // name print
+    'k = random.split(key)',       // callee jax.random.split (exact)
+    'z = np.asarray(x).item()',    // method item (outer) and callee numpy.asarray (inner)
+    'w = helper(x)',               // nothing declared
+    'v = x.sum()',                 // method sum: not declared
+    '',
+  ].join('\n');
+
+  /** The calls a filtered and an unfiltered recorder see, as text. */
+  const seenWith = (calls: Rule['calls']) => {
+    const parser = createParser();
+    const tree = parser.parse(SOURCE)!;
+    const syntax = new SyntaxTree(tree, SOURCE);
+    const filtered: string[] = [];
+    const all: string[] = [];
+    const rule = (code: string, into: string[], filter?: Rule['calls']): Rule => ({
+      meta: { code, name: code, framework: 'portability', category: 'portability', defaultSeverity: 'hint', fixable: false, summary: '' },
+      calls: filter,
+      create: () => ({ call: (n) => { into.push(n.text); } }),
+    });
+    analyzeSyntax(syntax, SOURCE, { select: ['TEST'] }, [rule('TEST001', filtered, calls), rule('TEST002', all)]);
+    tree.delete();
+    parser.delete();
+    return { filtered, all };
+  };
+
+  it('shows a filtered call visitor only the calls it declared: callee, callee prefix, method, bare name; each once, in document order', () => {
+    const { filtered, all } = seenWith({ callees: ['jax.random.split', 'numpy.asarray'], calleePrefixes: ['torch.'], methods: ['item'], names: ['print'] });
+    expect(all).toHaveLength(8);
+    expect(filtered).toEqual(['torch.zeros(3)', 'x.item()', 'print(y)', 'random.split(key)', 'np.asarray(x).item()', 'np.asarray(x)']);
+  });
+
+  it('a call matching several keys of one filter is shown once', () => {
+    const { filtered } = seenWith({ callees: ['torch.zeros'], calleePrefixes: ['torch.', 'torch.z'], names: ['print'] });
+    expect(filtered).toEqual(['torch.zeros(3)', 'print(y)']);
+  });
+
+  it('without a filter the visitor sees every call', () => {
+    const { filtered, all } = seenWith(undefined);
+    expect(filtered).toEqual(all);
+  });
+});

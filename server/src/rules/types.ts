@@ -56,7 +56,22 @@ export interface RuleContext {
 /** Node type → handler; `exit` runs after every node was visited. */
 export type Visitor = { [nodeType: string]: ((node: Node) => void) | undefined } & { exit?: () => void };
 
+/**
+ * The calls a rule's `call` visitor can report on, so that the engine shows it only those: by qualified
+ * callee (exact or by prefix), by method name (`x.item()`), or by bare name (`print(…)`). A call that
+ * matches none is never shown to the visitor, so a filter must be implied by the visitor's own first
+ * test (the rule fixtures hold the two together).
+ */
+export interface CallFilter {
+  callees?: Iterable<string>;
+  calleePrefixes?: string[];
+  methods?: Iterable<string>;
+  names?: Iterable<string>;
+}
+
 export interface Rule {
   meta: RuleMeta;
+  /** Without it, the `call` visitor sees every call. */
+  calls?: CallFilter;
   create(ctx: RuleContext): Visitor;
 }

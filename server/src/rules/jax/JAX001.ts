@@ -1,6 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule, RuleContext, Fix } from '../types';
-import { sideEffectVisitor, printArgs } from '../shared/sideEffects';
+import { SIDE_EFFECT_CALLS, sideEffectVisitor, printArgs } from '../shared/sideEffects';
 
 /** Turn print(...) arguments into a `jax.debug.print` format string and its arguments. */
 export function debugPrintCall(ctx: RuleContext, call: Node): { format: string; args: string[] } | undefined {
@@ -69,6 +69,7 @@ export const JAX001: Rule = {
     fixable: true,
     summary: 'Python side effects (print, I/O, outer mutation, global writes) inside a traced JAX function run only once, at trace time.',
   },
+  calls: SIDE_EFFECT_CALLS,
   create(ctx) {
     return sideEffectVisitor(ctx, {
       kind: 'jax',

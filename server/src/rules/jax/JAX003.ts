@@ -62,6 +62,7 @@ export const JAX003: Rule = {
     fixable: true,
     summary: 'The same PRNG key passed to two jax.random sampling calls without a split in between gives correlated (often identical) samples.',
   },
+  calls: { calleePrefixes: ['jax.random.'] },
   create(ctx) {
     const { facts } = ctx;
     const uses = new Map<string, Use[]>();

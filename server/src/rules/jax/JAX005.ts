@@ -53,6 +53,7 @@ export const JAX005: Rule = {
     fixable: true,
     summary: 'NumPy functions applied to traced values inside jit/grad/vmap fail with TracerArrayConversionError; use jax.numpy.',
   },
+  calls: { calleePrefixes: ['numpy.'] },
   create(ctx) {
     const { facts } = ctx;
     return {

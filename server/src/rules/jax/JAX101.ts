@@ -111,6 +111,7 @@ export const JAX101: Rule = {
     fixable: true,
     summary: 'jax.jit applied to a new function object on every loop pass (or every call) retraces and recompiles each time.',
   },
+  calls: { callees: JIT },
   create(ctx) {
     const { facts } = ctx;
     const loopMessage = (what: string) => `\`jax.jit\` is applied to ${what} on every pass of this loop: each pass makes a new function object, so JAX traces and compiles it again every time. ` +

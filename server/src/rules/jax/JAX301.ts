@@ -23,6 +23,7 @@ export const JAX301: Rule = {
     fixable: true,
     summary: 'jax.random.PRNGKey creates a legacy raw uint32 key; JAX recommends typed keys from jax.random.key.',
   },
+  calls: { callees: ['jax.random.PRNGKey'] },
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -3,11 +3,14 @@
  * time, not on every call.
  */
 import type { SyntaxNode as Node } from '../../parse/mirror';
-import type { Fix, RuleContext, Visitor } from '../types';
+import type { CallFilter, Fix, RuleContext, Visitor } from '../types';
 import type { Container, Facts, TraceKind } from '../../resolve/facts';
 import { argumentNodes, isBuiltinCall, isLocalTo, methodCall } from '../util';
 
 const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'popitem', 'remove', 'clear', 'add', 'discard', 'setdefault', 'update', 'appendleft']);
+
+/** The calls the side-effect visitor reports on: print/input/open, and mutating methods. */
+export const SIDE_EFFECT_CALLS: CallFilter = { names: ['print', 'input', 'open'], methods: MUTATORS };
 const CONTAINER_VALUES = new Set(['list', 'dictionary', 'set', 'list_comprehension', 'dictionary_comprehension', 'set_comprehension']);
 const CONTAINER_CALLS = new Set(['list', 'dict', 'set', 'deque', 'defaultdict', 'OrderedDict', 'Counter']);
 

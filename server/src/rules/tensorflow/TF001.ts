@@ -1,5 +1,5 @@
 import type { Rule, Fix } from '../types';
-import { sideEffectVisitor, printArgs } from '../shared/sideEffects';
+import { SIDE_EFFECT_CALLS, sideEffectVisitor, printArgs } from '../shared/sideEffects';
 import { appendArgument } from '../torch/args';
 
 export const TF001: Rule = {
@@ -12,6 +12,7 @@ export const TF001: Rule = {
     fixable: true,
     summary: 'Python side effects (print, list.append, outer mutation) inside @tf.function run only while tracing.',
   },
+  calls: SIDE_EFFECT_CALLS,
   create(ctx) {
     return sideEffectVisitor(ctx, {
       kind: 'tensorflow',

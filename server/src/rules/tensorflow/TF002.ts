@@ -22,6 +22,7 @@ export const TF002: Rule = {
     fixable: false,
     summary: 'tf.Variable created inside a @tf.function body: allowed only on the first trace; create it once outside or in build().',
   },
+  calls: { callees: ['tensorflow.Variable'] },
   create(ctx) {
     const { facts } = ctx;
     return {

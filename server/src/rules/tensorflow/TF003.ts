@@ -11,6 +11,7 @@ export const TF003: Rule = {
     fixable: false,
     summary: '.numpy() on a tensor inside @tf.function: graph tensors have no value while tracing.',
   },
+  calls: { methods: ['numpy'] },
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -52,6 +52,7 @@ export const PT101: Rule = {
     fixable: false,
     summary: '.item() / .cpu() / .numpy() / .tolist() / print(tensor) in a PyTorch training loop forces a device→host sync every step.',
   },
+  calls: { methods: SYNC_METHODS, names: ['print'] },
   create(ctx) {
     const { facts } = ctx;
     let torchFile: boolean | undefined;

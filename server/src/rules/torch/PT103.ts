@@ -12,6 +12,7 @@ export const PT103: Rule = {
     fixable: false,
     summary: 'nn.DataParallel: single-process multi-GPU training that PyTorch recommends replacing with DistributedDataParallel.',
   },
+  calls: { callees: DATA_PARALLEL },
   create(ctx) {
     const { facts } = ctx;
     return {

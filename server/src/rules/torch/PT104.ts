@@ -73,6 +73,7 @@ export const PT104: Rule = {
     fixable: false,
     summary: 'DataLoader without num_workers (and without pin_memory in a file that uses CUDA) loads batches synchronously in the training process.',
   },
+  calls: { callees: DATA_LOADERS },
   create(ctx) {
     const { facts } = ctx;
     let cuda: boolean | undefined;

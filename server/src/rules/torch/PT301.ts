@@ -13,6 +13,7 @@ export const PT301: Rule = {
     fixable: false,
     summary: 'torch.jit.script / torch.jit.trace: TorchScript is deprecated; use torch.compile (speed) or torch.export (deployment).',
   },
+  calls: { callees: TORCHSCRIPT },
   create(ctx) {
     const { facts } = ctx;
     const report = (target: Node, q: string) => {

@@ -25,6 +25,7 @@ export const PT302: Rule = {
     fixable: true,
     summary: 'torch.autograd.Variable(...) is deprecated: autograd works on tensors directly.',
   },
+  calls: { callees: VARIABLE },
   create(ctx) {
     const { facts } = ctx;
     return {

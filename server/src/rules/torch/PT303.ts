@@ -23,6 +23,7 @@ export const PT303: Rule = {
     fixable: true,
     summary: 'torch.cuda.amp.autocast / GradScaler are deprecated: use torch.amp.autocast("cuda", ...) / torch.amp.GradScaler("cuda", ...).',
   },
+  calls: { callees: Object.keys(OLD) },
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -14,6 +14,7 @@ export const PT304: Rule = {
     fixable: true,
     summary: 'torch.load() without an explicit weights_only=: unpickles arbitrary objects before PyTorch 2.6, rejects them from 2.6 on.',
   },
+  calls: { callees: LOADS },
   create(ctx) {
     const { facts } = ctx;
     return {
