@@ -32,9 +32,14 @@ export function stringValue(node: Node | null | undefined): string | undefined {
   return node.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
 }
 
-/** True when the file imports anything from this top-level module (through any alias). */
-export function importsModule(facts: Facts, top: string): boolean {
-  for (const b of facts.imports.bindings.values()) if (b.qualified === top || b.qualified.startsWith(top + '.')) return true;
+/**
+ * True when the file imports anything from this top-level module (through any alias); with `counts`,
+ * only imports whose statement it accepts (star imports always count).
+ */
+export function importsModule(facts: Facts, top: string, counts?: (importStatement: Node) => boolean): boolean {
+  for (const b of facts.imports.bindings.values()) {
+    if ((b.qualified === top || b.qualified.startsWith(top + '.')) && (!counts || counts(b.node))) return true;
+  }
   return facts.imports.starModules.some((m) => m === top || m.startsWith(top + '.'));
 }
 

@@ -1,6 +1,7 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 import type { Facts } from '../../resolve/facts';
+import { importsModule } from '../util';
 
 const TF_KERAS = 'tensorflow.keras';
 
@@ -17,10 +18,7 @@ function importsKerasUnconditionally(facts: Facts): boolean {
     }
     return false;
   };
-  for (const b of facts.imports.bindings.values()) {
-    if ((b.qualified === 'keras' || b.qualified.startsWith('keras.')) && !conditional(b.node)) return true;
-  }
-  return facts.imports.starModules.some((m) => m === 'keras' || m.startsWith('keras.'));
+  return importsModule(facts, 'keras', (node) => !conditional(node));
 }
 
 export const TF302: Rule = {
