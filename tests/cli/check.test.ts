@@ -46,6 +46,15 @@ describe('framewise check', () => {
     expect(run(['check', '--select', 'NOPE1', dir]).err).toMatch(/unknown rule code/);
     expect(run(['check', path.join(dir, 'missing.py')]).err).toMatch(/no such file/);
     expect(run(['frobnicate']).code).toBe(2);
+    // Names of Object.prototype's members are unknown commands and frameworks too, not internal errors.
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const command = run([name]);
+      expect(command.code).toBe(2);
+      expect(command.err).toMatch(/unknown command/);
+      const target = run(['translate', '--to', name, path.join(ROOT, 'samples', 'jax_mlp.py')]);
+      expect(target.code).toBe(2);
+      expect(target.err).toMatch(/unknown target framework/);
+    }
   });
 
   it('honours --select and --ignore', () => {

@@ -57,6 +57,27 @@ describe('scope facts', () => {
 
   const traced = (f: Facts, prefix: string) => f.tracedScope(call(f, prefix))?.traced;
 
+  it('a module whose name is one of Object.prototype\'s members is not a wrapper', () => {
+    const f = factsOf(`
+import constructor
+import valueOf
+
+@constructor
+def a(x): return inner_a(x)
+
+@valueOf
+def b(x): return inner_b(x)
+
+c = constructor(lambda x: inner_c(x))
+d = valueOf(lambda x: inner_d(x))
+a(1)
+b(2)
+`);
+    for (const name of ['inner_a', 'inner_b', 'inner_c', 'inner_d']) expect(f.tracedScope(call(f, name)), name).toBeUndefined();
+    for (const name of ['a(', 'b(', 'constructor(', 'valueOf(']) expect(f.compiledCallKind(call(f, name)), name).toBeUndefined();
+    for (const c of f.containers) expect(c.tracedBy, c.name).toBeUndefined();
+  });
+
   it('finds traced scopes from decorators, partial and wrapping calls', () => {
     const f = factsOf(`
 import jax, functools

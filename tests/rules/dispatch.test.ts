@@ -112,3 +112,53 @@ describe('call filters (Rule.calls)', () => {
     expect(filtered).toEqual(all);
   });
 });
+
+describe('attribute filters (Rule.attributes)', () => {
+  const SOURCE = [
+    'import jax.numpy as jnp',
+    'import tensorflow as tf',
+    'a = jnp.float64',              // last name float64
+    'b = tf.compat.v1.Session()',   // compat (inner), v1, Session
+    'c = x.float64.y',              // float64 (inner) and y
+    'd = obj.requires_grads',       // a length of its own
+    'e = (',                        // broken: an attribute without its last name
+    '  obj.',
+    ')',
+    '',
+  ].join('\n');
+
+  const seenWith = (names: string[] | undefined, also: Record<string, (n: { text: string }) => void> = {}) => {
+    const parser = createParser();
+    const tree = parser.parse(SOURCE)!;
+    const syntax = new SyntaxTree(tree, SOURCE);
+    const filtered: string[] = [];
+    const all: string[] = [];
+    const rule = (code: string, into: string[], filter?: string[]): Rule => ({
+      meta: { code, name: code, framework: 'portability', category: 'portability', defaultSeverity: 'hint', fixable: false, summary: '' },
+      attributes: filter,
+      create: () => ({ attribute: (n) => { into.push(n.text); }, ...also }),
+    });
+    analyzeSyntax(syntax, SOURCE, { select: ['TEST'] }, [rule('TEST001', filtered, names), rule('TEST002', all)]);
+    tree.delete();
+    parser.delete();
+    return { filtered, all };
+  };
+
+  it('shows a filtered attribute visitor only attributes with a declared last name, in document order', () => {
+    const { filtered, all } = seenWith(['float64', 'v1', 'requires_grads']);
+    expect(all).toEqual(expect.arrayContaining(['jnp.float64', 'tf.compat.v1.Session', 'tf.compat.v1', 'tf.compat', 'x.float64.y', 'x.float64', 'obj.requires_grads']));
+    expect(filtered).toEqual(['jnp.float64', 'tf.compat.v1', 'x.float64', 'obj.requires_grads']);
+  });
+
+  it('the same last name declared twice is shown once; other visitors of the rule are untouched', () => {
+    const calls: string[] = [];
+    const { filtered } = seenWith(['Session', 'Session'], { call: (n) => { calls.push(n.text); } });
+    expect(filtered).toEqual(['tf.compat.v1.Session']);
+    expect(calls).toEqual(['tf.compat.v1.Session()', 'tf.compat.v1.Session()']);
+  });
+
+  it('without a filter the visitor sees every attribute', () => {
+    const { filtered, all } = seenWith(undefined);
+    expect(filtered).toEqual(all);
+  });
+});

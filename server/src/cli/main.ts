@@ -159,7 +159,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const command = argv.find((a) => !a.startsWith('-'));
     if (argv.includes('--version')) { io.out(`framewise ${VERSION}\n`); return 0; }
     if (!command || argv.includes('--help') || argv.includes('-h')) { io.out(USAGE + '\n'); return command || argv.length ? 0 : 2; }
-    const spec = COMMANDS[command];
+    // Own keys only: `framewise constructor` is an unknown command, not Object.prototype's.
+    const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!spec) throw new UsageError(`unknown command: ${command}`);
     const args = parseArgs(argv, spec.valued);
     return await spec.run(args, io);

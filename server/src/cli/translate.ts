@@ -20,7 +20,8 @@ const TARGETS: Record<string, FrameworkKey> = {
 
 export function parseTarget(value: string | undefined): FrameworkKey {
   if (!value) throw new UsageError('translate needs --to torch|jax|tensorflow');
-  const fw = TARGETS[value.toLowerCase()];
+  const key = value.toLowerCase();
+  const fw = Object.hasOwn(TARGETS, key) ? TARGETS[key] : undefined;
   if (!fw) throw new UsageError(`unknown target framework: ${value} (torch, jax or tensorflow)`);
   return fw;
 }

@@ -68,6 +68,16 @@ export class SyntaxTree {
     return typeof id === 'number' ? id : undefined;
   }
   fieldName(id: number): string | null { return id ? this.fieldNames[id] ?? null : null; }
+  /** Number of type ids of the language (ERROR's 0xffff aside). */
+  get typeCount(): number { return this.types.length; }
+  /** The text of node i. */
+  textOf(i: number): string { return this.text.slice(this.flat.start[i], this.flat.end[i]); }
+  /** The number of node i's first child in the field (as `childForFieldName`), -1 when none. */
+  childInField(i: number, field: number): number {
+    const f = this.flat;
+    for (let c = i + 1, end = f.after[i]; c < end; c = f.after[c]) if (f.field[c] === field) return c;
+    return -1;
+  }
   /** Type ids with this name (named and anonymous). */
   typeIdsFor(name: string): number[] { return this.typeIds.get(name) ?? []; }
 
@@ -238,9 +248,8 @@ export class SyntaxNode {
   childForFieldName(name: string): SyntaxNode | null {
     const f = this.tree.fieldId(name);
     if (f === undefined) return null;
-    const t = this.tree;
-    for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) if (t.fieldOf(c) === f) return t.node(c);
-    return null;
+    const c = this.tree.childInField(this.id, f);
+    return c < 0 ? null : this.tree.node(c);
   }
 
   childrenForFieldName(name: string): SyntaxNode[] {

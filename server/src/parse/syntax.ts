@@ -148,12 +148,26 @@ function copyColumn(into: Column, from: Column, start: number, end: number, at: 
   (into as Uint32Array).set((from as Uint32Array).subarray(start, end), at);
 }
 
-/** Columns of a given size. */
+/**
+ * Columns of a given size, all views of one buffer (four-byte columns first, so that each view is
+ * aligned): one allocation instead of seven, which shows on small files.
+ */
 function allocate(size: number, ids: boolean): FlatTree {
-  return {
-    count: 0, typeId: new Uint16Array(size), start: new Uint32Array(size), end: new Uint32Array(size), field: new Uint16Array(size),
-    parent: new Int32Array(size), after: new Int32Array(size), flags: new Uint8Array(size), nodeId: ids ? new Uint32Array(size) : undefined,
+  const buffer = new ArrayBuffer(size * (4 * 4 + 2 * 2 + 1));
+  let at = 0;
+  const take = <T>(make: (b: ArrayBuffer, offset: number, length: number) => T, bytes: number): T => {
+    const view = make(buffer, at, size);
+    at += bytes * size;
+    return view;
   };
+  const start = take((b, o, n) => new Uint32Array(b, o, n), 4);
+  const end = take((b, o, n) => new Uint32Array(b, o, n), 4);
+  const parent = take((b, o, n) => new Int32Array(b, o, n), 4);
+  const after = take((b, o, n) => new Int32Array(b, o, n), 4);
+  const typeId = take((b, o, n) => new Uint16Array(b, o, n), 2);
+  const field = take((b, o, n) => new Uint16Array(b, o, n), 2);
+  const flags = take((b, o, n) => new Uint8Array(b, o, n), 1);
+  return { count: 0, typeId, start, end, field, parent, after, flags, nodeId: ids ? new Uint32Array(size) : undefined };
 }
 
 function grow(f: FlatTree): void {

@@ -58,13 +58,16 @@ export interface Assignment {
   via?: 'unpack' | 'for';
 }
 
+// Maps, not object literals: they are looked up by names read from the user's file, and a name such
+// as `constructor` (`import constructor`) must not find Object.prototype's.
+
 /** Wrappers that compile the function they wrap: calling the result runs compiled code. */
-const COMPILE_WRAPPERS: Record<string, TraceKind> = {
+const COMPILE_WRAPPERS = new Map<string, TraceKind>(Object.entries({
   'jax.jit': 'jax', 'jax.pmap': 'jax', 'flax.linen.jit': 'jax', 'tensorflow.function': 'tensorflow', 'torch.compile': 'torch',
-};
+}));
 
 /** Wrappers whose function arguments are traced, with the positions of those arguments. */
-const TRACE_WRAPPERS: Record<string, { kind: TraceKind; args: number[] }> = {
+const TRACE_WRAPPERS = new Map<string, { kind: TraceKind; args: number[] }>(Object.entries({
   'jax.jit': { kind: 'jax', args: [0] },
   'jax.grad': { kind: 'jax', args: [0] },
   'jax.value_and_grad': { kind: 'jax', args: [0] },
@@ -86,17 +89,17 @@ const TRACE_WRAPPERS: Record<string, { kind: TraceKind; args: number[] }> = {
   'flax.linen.jit': { kind: 'jax', args: [0] },
   'tensorflow.function': { kind: 'tensorflow', args: [0] },
   'torch.compile': { kind: 'torch', args: [0] },
-};
+} satisfies Record<string, { kind: TraceKind; args: number[] }>));
 
 /** Wrappers whose function argument runs as plain Python on every call, even from traced code. */
-const EAGER_WRAPPERS: Record<string, number> = {
+const EAGER_WRAPPERS = new Map<string, number>(Object.entries({
   'tensorflow.py_function': 0,
   'tensorflow.numpy_function': 0,
   'tensorflow.compat.v1.py_func': 0,
   'jax.pure_callback': 0,
   'jax.debug.callback': 0,
   'jax.experimental.io_callback': 0,
-};
+}));
 
 const PARTIALS = new Set(['functools.partial']);
 const NO_GRAD = new Set([
@@ -223,7 +226,10 @@ export class Facts {
     const a = this.assignmentBefore(fn.text, call);
     if (a) return !a.via && a.value.type === 'call' ? this.compileWrapperKind(a.value) : undefined;
     for (const d of this.visibleDefs(fn.text, call)) {
-      for (const w of d.tracedBy ?? []) if (COMPILE_WRAPPERS[w]) return COMPILE_WRAPPERS[w];
+      for (const w of d.tracedBy ?? []) {
+        const kind = COMPILE_WRAPPERS.get(w);
+        if (kind) return kind;
+      }
     }
     return undefined;
   }
@@ -231,7 +237,7 @@ export class Facts {
   /** `jax.jit(f, …)` / `partial(jax.jit, …)(f)`-free form: the framework when `call` builds a compiled function. */
   private compileWrapperKind(call: Node): TraceKind | undefined {
     const q = this.callee(call);
-    return q ? COMPILE_WRAPPERS[q] : undefined;
+    return q ? COMPILE_WRAPPERS.get(q) : undefined;
   }
 
   /** The training loop around a node (within its function), if any. */
@@ -553,7 +559,7 @@ export class Facts {
     const q = this.qualifiedName(target);
     if (!q) return;
     if (NO_GRAD.has(q) && asDecorator) { fn.noGrad = true; return; }
-    const w = TRACE_WRAPPERS[q];
+    const w = TRACE_WRAPPERS.get(q);
     if (!w) return;
     fn.traced = w.kind;
     fn.tracedDirect = true;
@@ -579,13 +585,13 @@ export class Facts {
     for (const call of this.calls) {
       const q = this.callee(call);
       if (!q) continue;
-      const eagerArg = EAGER_WRAPPERS[q];
+      const eagerArg = EAGER_WRAPPERS.get(q);
       if (eagerArg !== undefined) {
         const arg = positionalArgs(call)[eagerArg] ?? keywordArg(call, 'func') ?? keywordArg(call, 'callback');
         if (arg) for (const fn of this.functionsFor(arg)) if (!fn.tracedDirect) fn.eager = true;
         continue;
       }
-      const w = TRACE_WRAPPERS[q];
+      const w = TRACE_WRAPPERS.get(q);
       if (!w) continue;
       const args = positionalArgs(call);
       for (const i of w.args) {
@@ -646,7 +652,7 @@ export class Facts {
       return positionalArgs(arg)[0] ?? [];
     }
     if (throughWrappers && arg.type === 'call') {
-      const w = TRACE_WRAPPERS[this.callee(arg) ?? ''];
+      const w = TRACE_WRAPPERS.get(this.callee(arg) ?? '');
       const inner = w ? positionalArgs(arg)[w.args[0]] : undefined;
       return inner && w!.args.length === 1 ? inner : [];
     }
@@ -753,7 +759,8 @@ function patternNames(target: Node): Node[] {
 function partialBound(arg: Node, facts: Facts): { positional: number; keywords: string[] } {
   let node: Node | undefined = arg;
   const q = node.type === 'call' ? facts.callee(node) ?? '' : '';
-  if (node.type === 'call' && TRACE_WRAPPERS[q]) node = positionalArgs(node)[TRACE_WRAPPERS[q].args[0]];
+  const wrapper = node.type === 'call' ? TRACE_WRAPPERS.get(q) : undefined;
+  if (wrapper) node = positionalArgs(node)[wrapper.args[0]];
   if (node?.type !== 'call' || !PARTIALS.has(facts.callee(node) ?? '')) return { positional: 0, keywords: [] };
   const keywords = (node.childForFieldName('arguments')?.namedChildren ?? [])
     .filter((a) => a?.type === 'keyword_argument').map((a) => a!.childForFieldName('name')?.text ?? '');

@@ -73,5 +73,11 @@ export interface Rule {
   meta: RuleMeta;
   /** Without it, the `call` visitor sees every call. */
   calls?: CallFilter;
+  /**
+   * The last names (`x.<name>`, the `attribute` field) of the attribute nodes the rule's `attribute`
+   * visitor can report on; without it, the visitor sees every attribute. Like `calls`, it must be
+   * implied by the visitor's own first test.
+   */
+  attributes?: Iterable<string>;
   create(ctx: RuleContext): Visitor;
 }

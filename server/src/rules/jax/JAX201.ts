@@ -52,6 +52,8 @@ export const JAX201: Rule = {
     fixable: false,
     summary: 'float64 requested in JAX code in a module that never enables jax_enable_x64: JAX silently uses float32.',
   },
+  // The attribute visitor reports only WIDE_DTYPES, whose last names these are.
+  attributes: new Set([...WIDE_DTYPES].map((q) => q.slice(q.lastIndexOf('.') + 1))),
   create(ctx) {
     const { facts } = ctx;
     let enabled: boolean | undefined;

@@ -35,6 +35,8 @@ export const JAX302: Rule = {
     fixable: true,
     summary: 'jax.tree_map and the other top-level jax.tree_* aliases were removed in JAX 0.6.0; use jax.tree.*.',
   },
+  // The attribute visitor reports only REMOVED names, whose last names these are.
+  attributes: new Set(Object.keys(REMOVED).map((q) => q.slice(q.lastIndexOf('.') + 1))),
   create(ctx) {
     const { facts } = ctx;
     return {

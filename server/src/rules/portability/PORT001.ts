@@ -30,11 +30,12 @@ const DLPACK = /dlpack/;
  * Interop bridges: each wraps a function of one framework as a function of the other (jax2tf's
  * `convert` makes a JAX function callable from TensorFlow, `call_tf` the reverse). The result belongs
  * to the target framework, and the call itself is the documented boundary, not mixed computation.
+ * A Map: it is asked with names from the user's file (`constructor` must not find Object.prototype's).
  */
-const BRIDGES: Record<string, Fw> = {
+const BRIDGES = new Map<string, Fw>(Object.entries({
   'jax.experimental.jax2tf.convert': 'tensorflow',
   'jax.experimental.jax2tf.call_tf': 'jax',
-};
+} satisfies Record<string, Fw>));
 
 interface Flow { call: Node; from: Fw; to: Fw; value: Node }
 interface FnInfo { compute: Set<Fw>; calls: Array<{ call: Node; to: Fw }> }
@@ -58,7 +59,7 @@ function valueFramework(facts: Facts, node: Node, fn: Container, depth = 0): Fw 
     case 'call': {
       const f = node.childForFieldName('function');
       const q = facts.qualifiedName(f);
-      if (q) return METADATA_FUNCTIONS.has(q) ? undefined : BRIDGES[q] ?? frameworkOf(q);
+      if (q) return METADATA_FUNCTIONS.has(q) ? undefined : BRIDGES.get(q) ?? frameworkOf(q);
       // A method call (`t.numpy()`, `x.sum()`): the framework of its receiver.
       return f?.type === 'attribute' ? valueFramework(facts, f.childForFieldName('object')!, fn, depth + 1) : undefined;
     }
@@ -137,7 +138,7 @@ export const PORT001: Rule = {
         if (!fn) return;
         const info = infos.get(fn.index) ?? { compute: new Set<Fw>(), calls: [] };
         infos.set(fn.index, info);
-        if (BRIDGES[q]) return;
+        if (BRIDGES.has(q)) return;
         if (!CONVERSIONS.has(q)) info.compute.add(to);
         if (DLPACK.test(q)) return; // the documented zero-copy boundary
         info.calls.push({ call: node, to });

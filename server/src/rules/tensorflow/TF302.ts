@@ -31,6 +31,8 @@ export const TF302: Rule = {
     fixable: true,
     summary: 'tf.keras used in a file that also imports the standalone keras package: the two can be different Keras versions.',
   },
+  // The attribute visitor's first test: `….keras`.
+  attributes: ['keras'],
   create(ctx) {
     const { facts } = ctx;
     let mixed: boolean | undefined;

@@ -15,6 +15,8 @@ export const PT002: Rule = {
     fixable: true,
     summary: 'require_grad / requires_grads is a typo of requires_grad: a TypeError as a keyword, a silently ignored attribute on a tensor.',
   },
+  // The attribute visitor's first test: only the typos themselves.
+  attributes: TYPOS,
   create(ctx) {
     const { facts } = ctx;
     let torchFile: boolean | undefined;
