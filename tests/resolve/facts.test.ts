@@ -174,3 +174,48 @@ while step < 10:
     expect(loop('e_not_train')).toBeUndefined();
   });
 });
+
+describe('assignments by scope and by offset', () => {
+  beforeAll(async () => { await initParser(); });
+
+  const SRC = `
+x = 1
+def f(a):
+    x = a
+    for x in range(3):
+        x += 1
+    return x
+def g():
+    x = 2
+    h = lambda: x
+    return h
+x = 3
+`;
+  /** Offsets of the writes, as "scope-name@line" with 1-based lines. */
+  const describeWrites = (f: Facts, list: readonly { offset: number; scope: number }[]) =>
+    list.map((a) => `${f.containers[a.scope].name ?? f.containers[a.scope].kind}@${SRC.slice(0, a.offset).split('\n').length}`);
+
+  it('assignmentsIn gives the writes of one scope in document order, the same as filtering every write', () => {
+    const f = factsOf(SRC);
+    const fn = (name: string) => f.containers.find((c) => c.name === name)!.index;
+    expect(describeWrites(f, f.assignmentsIn('x', 0))).toEqual(['module@2', 'module@12']);
+    expect(describeWrites(f, f.assignmentsIn('x', fn('f')))).toEqual(['f@4', 'f@5', 'f@6']);
+    expect(describeWrites(f, f.assignmentsIn('x', fn('g')))).toEqual(['g@9']);
+    expect(f.assignmentsIn('nope', 0)).toEqual([]);
+    for (const scope of f.containers) expect(f.assignmentsIn('x', scope.index)).toEqual(f.assignments.get('x')!.filter((a) => a.scope === scope.index));
+    expect(f.writesIn('x', f.containers[fn('f')])).toHaveLength(3);
+  });
+
+  it('assignmentsBetween gives the writes at offsets in [from, to)', () => {
+    const f = factsOf(SRC);
+    const all = f.assignments.get('x')!;
+    const g = f.containers.find((c) => c.name === 'g')!;
+    expect(describeWrites(f, f.assignmentsBetween('x', g.start, g.end))).toEqual(['g@9']);
+    for (const from of [0, all[1].offset, all[1].offset + 1, SRC.length]) {
+      for (const to of [from, all[3].offset, all[3].offset + 1, SRC.length + 1]) {
+        expect(f.assignmentsBetween('x', from, to)).toEqual(all.filter((a) => a.offset >= from && a.offset < to));
+      }
+    }
+    expect(f.assignmentsBetween('nope', 0, SRC.length)).toEqual([]);
+  });
+});

@@ -109,6 +109,8 @@ const NO_GRAD = new Set([
 /** `with torch.set_grad_enabled(flag):` disables gradients unless the flag is literally True. */
 const SET_GRAD_ENABLED = new Set(['torch.set_grad_enabled', 'torch.autograd.set_grad_enabled', 'torch.autograd.grad_mode.set_grad_enabled']);
 
+const NONE: readonly Assignment[] = Object.freeze([]);
+
 export const FACT_NODE_TYPES = [
   'import_statement', 'import_from_statement', 'function_definition', 'class_definition',
   'decorated_definition', 'for_statement', 'while_statement', 'with_statement', 'lambda', 'call',
@@ -316,13 +318,41 @@ export class Facts {
 
   /** True when `name` is the builtin (not imported, not assigned at module level, not a def). */
   isBuiltin(name: string): boolean {
-    return !this.imports.isBound(name) && !this.functionsByName.has(name) &&
-      !(this.assignments.get(name)?.some((a) => a.scope === 0));
+    return !this.imports.isBound(name) && !this.functionsByName.has(name) && this.assignmentsIn(name, 0).length === 0;
   }
 
   /** Every write (plain or augmented) to `name` inside the function/lambda container `fn`. */
-  writesIn(name: string, fn: Container): Assignment[] {
-    return (this.assignments.get(name) ?? []).filter((a) => a.scope === fn.index);
+  writesIn(name: string, fn: Container): readonly Assignment[] {
+    return this.assignmentsIn(name, fn.index);
+  }
+
+  /**
+   * The writes to `name` whose scope is container `scope` (a function, lambda or the module, 0), in
+   * document order. From an index by scope, made once per name: a name such as `x` or `loss` is
+   * assigned in most functions of a long file, and rules ask per call.
+   */
+  assignmentsIn(name: string, scope: number): readonly Assignment[] {
+    const list = this.assignments.get(name);
+    if (!list) return NONE;
+    const byScope = this.assignmentsByScope(name, list);
+    return byScope ? byScope.get(scope) ?? NONE : list.filter((a) => a.scope === scope);
+  }
+
+  /** The writes to `name` at offsets in [from, to), in document order (a binary search: writes are kept in order). */
+  assignmentsBetween(name: string, from: number, to: number): readonly Assignment[] {
+    const list = this.assignments.get(name);
+    if (!list) return NONE;
+    if (!this.assignmentsByScope(name, list)) return list.filter((a) => a.offset >= from && a.offset < to);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].offset < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < list.length && list[end].offset < to) end++;
+    return lo === end ? NONE : list.slice(lo, end);
   }
 
   /**
@@ -388,7 +418,7 @@ export class Facts {
     return best;
   }
 
-  /** name → its assignments per scope, in document order (undefined when a list is out of order). */
+  /** name → its assignments per scope, in document order (byScope undefined when the list is out of document order). */
   private readonly assignmentIndex = new Map<string, { length: number; byScope: Map<number, Assignment[]> | undefined }>();
 
   private assignmentsByScope(name: string, list: Assignment[]): Map<number, Assignment[]> | undefined {

@@ -56,5 +56,5 @@ export function ancestorOfType(node: Node, types: string[], stopAtFunction = tru
 export function isLocalTo(name: string, fnIndex: number, facts: Facts): boolean {
   const fn = facts.containers[fnIndex];
   if (fn.params?.includes(name)) return true;
-  return (facts.assignments.get(name) ?? []).some((a) => a.scope === fnIndex);
+  return facts.assignmentsIn(name, fnIndex).length > 0;
 }

@@ -70,9 +70,9 @@ export const JAX003: Rule = {
 
     /** Is `name` (re)bound in `scope` with the new value visible somewhere in (from, to)? */
     const reboundBetween = (name: string, scope: Container, from: number, to: number) =>
-      (facts.assignments.get(name) ?? []).some((a) => a.scope === scope.index && a.value.endIndex > from && a.value.endIndex <= to);
+      facts.assignmentsIn(name, scope.index).some((a) => a.value.endIndex > from && a.value.endIndex <= to);
     const boundIn = (name: string, scope: Container, node: Node) =>
-      (facts.assignments.get(name) ?? []).some((a) => a.scope === scope.index && contains(node, a.value));
+      facts.assignmentsIn(name, scope.index).some((a) => contains(node, a.value));
 
     /** Does the loop run `call` once per iteration, with `name` never rebound inside it? */
     function repeatsWithSameKey(call: Node, name: string, scope: Container): Node | undefined {
@@ -102,7 +102,7 @@ export const JAX003: Rule = {
       const name = use.key.text;
       const scope = use.scope;
       const ownsName = scope.kind === 'module' || scope.params?.includes(name) ||
-        (facts.assignments.get(name) ?? []).some((a) => a.scope === scope.index);
+        facts.assignmentsIn(name, scope.index).length > 0;
       const stmt = statementOf(use.call);
       if (!ownsName || !stmt || stmt.type === 'for_statement' || stmt.type === 'while_statement' || stmt.type === 'with_statement' ||
         stmt.type === 'function_definition' || stmt.type === 'decorated_definition' || stmt.type === 'class_definition') return undefined;

@@ -83,7 +83,8 @@ function hoistFix(ctx: RuleContext, call: Node, loop: Node): Fix | undefined {
     stmt.parent?.id !== body?.id || !body || body.namedChildren.filter((n) => n && n.type !== 'comment').length < 2) return undefined;
   const target = assign.childForFieldName('left');
   if (target?.type !== 'identifier') return undefined;
-  if ((ctx.facts.assignments.get(target.text) ?? []).some((a) => contains(loop, a.value) && a.value.id !== call.id)) return undefined;
+  // A write whose value lies in the loop is a write in the loop (an assignment holds its value).
+  if (ctx.facts.assignmentsBetween(target.text, loop.startIndex, loop.endIndex).some((a) => contains(loop, a.value) && a.value.id !== call.id)) return undefined;
   if (!onlyStableNames(call, ctx.facts)) return undefined;
   const loopIndent = lineIndent(loop, ctx.source);
   const stmtIndent = lineIndent(stmt, ctx.source);

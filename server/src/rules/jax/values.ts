@@ -41,13 +41,11 @@ export function bindingAt(name: string, node: Node, facts: Facts): Binding | und
     if (p.type === 'function_definition' || p.type === 'lambda') break;
     if (COMPREHENSIONS.has(p.type) && comprehensionBinds(p, name)) return { kind: 'comprehension' };
   }
-  const list = facts.assignments.get(name) ?? [];
   for (const scope of facts.ancestors(node)) {
     if (scope.kind !== 'function' && scope.kind !== 'lambda' && scope.kind !== 'module') continue;
     let best: Assignment | undefined;
     let boundHere = false;
-    for (const a of list) {
-      if (a.scope !== scope.index) continue;
+    for (const a of facts.assignmentsIn(name, scope.index)) {
       boundHere = true;
       if (effectiveFrom(a) <= node.startIndex && !a.augmented) best = a;
     }

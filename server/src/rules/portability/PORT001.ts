@@ -86,10 +86,10 @@ function valueFramework(facts: Facts, node: Node, fn: Container, depth = 0): Fw 
  * the same `if` (`if backend == "tensorflow": x = tf.…  elif backend == "jax": x = jnp.…(x)`) cannot.
  */
 function reachingAssignment(facts: Facts, node: Node, fn: Container): Assignment | undefined {
-  const list = facts.assignments.get(node.text) ?? [];
+  const list = facts.assignmentsIn(node.text, fn.index);
   for (let i = list.length - 1; i >= 0; i--) {
     const a = list[i];
-    if (a.scope !== fn.index || a.offset > node.startIndex) continue;
+    if (a.offset > node.startIndex) continue;
     // `x = f(x)`: the right side still reads the previous binding.
     if (a.value.startIndex <= node.startIndex && node.endIndex <= a.value.endIndex) continue;
     if (exclusiveBranches(a.value, node)) continue;

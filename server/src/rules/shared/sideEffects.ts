@@ -26,8 +26,10 @@ export interface SideEffectOptions {
 function isOuterContainer(name: string, fnIndex: number, ctx: RuleContext): boolean {
   const { facts } = ctx;
   if (isLocalTo(name, fnIndex, facts)) return false;
-  const outer = (facts.assignments.get(name) ?? []).filter((x) => x.scope !== fnIndex && !x.augmented);
-  const a = outer[outer.length - 1];
+  // The last plain write outside the function (a backward search: it is usually near the end).
+  const list = facts.assignments.get(name) ?? [];
+  let a: (typeof list)[number] | undefined;
+  for (let i = list.length - 1; i >= 0 && !a; i--) if (list[i].scope !== fnIndex && !list[i].augmented) a = list[i];
   if (!a) return false;
   if (CONTAINER_VALUES.has(a.value.type)) return true;
   if (a.value.type === 'call') {

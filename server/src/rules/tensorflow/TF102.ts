@@ -43,9 +43,9 @@ function hoistFix(ctx: RuleContext, call: Node, loop: Container): Fix | undefine
   const args = call.childForFieldName('arguments');
   for (const name of args ? readNames(args) : []) {
     if (loopVars.has(name) || facts.functionsByName.get(name)?.some((d) => inLoop(d.start))) return undefined;
-    if ((facts.assignments.get(name) ?? []).some((a) => inLoop(a.offset))) return undefined;
+    if (facts.assignmentsBetween(name, loop.start, loop.end).length > 0) return undefined;
   }
-  if ((facts.assignments.get(left.text) ?? []).some((a) => inLoop(a.offset) && a.offset !== assign.startIndex)) return undefined;
+  if (facts.assignmentsBetween(left.text, loop.start, loop.end).some((a) => a.offset !== assign.startIndex)) return undefined;
   const lineStart = source.lastIndexOf('\n', stmt.startIndex - 1) + 1;
   const lineEnd = source.indexOf('\n', stmt.endIndex);
   if (!/^[ \t]*$/.test(source.slice(lineStart, stmt.startIndex)) || (lineEnd >= 0 && source.slice(stmt.endIndex, lineEnd).trim() !== '')) return undefined;
@@ -67,7 +67,7 @@ function hoistFix(ctx: RuleContext, call: Node, loop: Container): Fix | undefine
 function variesPerIteration(facts: Facts, node: Node, loop: Container): boolean {
   const inLoop = (offset: number) => offset >= loop.start && offset < loop.end;
   const loopVars = new Set(targetNames(loop.node));
-  return readNames(node).some((name) => loopVars.has(name) || (facts.assignments.get(name) ?? []).some((a) => inLoop(a.offset)) ||
+  return readNames(node).some((name) => loopVars.has(name) || facts.assignmentsBetween(name, loop.start, loop.end).length > 0 ||
     !!facts.functionsByName.get(name)?.some((d) => inLoop(d.start)));
 }
 
