@@ -176,6 +176,12 @@ describe('refusals', () => {
     const r = translateModule(src, 0, 'jax');
     expect(r).toEqual({ ok: false, reason: expect.stringMatching(/no torch\.nn\.Module/) });
   });
+
+  it('a base class named like a member of Object.prototype is no module base', () => {
+    const src = 'import constructor\n\n\nclass M(constructor):\n    def forward(self, x):\n        return x\n';
+    const r = translateModule(src, src.indexOf('class M'), 'jax');
+    expect(r).toEqual({ ok: false, reason: expect.stringMatching(/no torch\.nn\.Module/) });
+  });
 });
 
 describe('framewise translate --class', () => {

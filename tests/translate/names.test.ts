@@ -3,7 +3,7 @@
  * translation on deeply nested code: no parent walks, no recursion, no crash.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { ready } from '../helpers/analyze';
+import { ready, syntaxErrorCount } from '../helpers/analyze';
 import { createParser } from '../../server/src/parse/parser';
 import { identifiersOf } from '../../server/src/translate/translator';
 import { SyntaxTree } from '../../server/src/parse/mirror';
@@ -35,5 +35,17 @@ describe('translation on deeply nested code', () => {
     const r = translateSourceSync(src, 'jax');
     expect(r.errorsAfter).toBe(r.errorsBefore);
     expect(r.text).toContain('jnp.zeros((2, 3))');
+  });
+});
+
+describe('names that are members of Object.prototype', () => {
+  it('`torch.constructor` is no dtype: the translation keeps it, with a note, and parses', () => {
+    const src = 'import torch\nx = torch.zeros(3, dtype=torch.constructor)\ny = torch.ones(2, dtype=torch.toString)\n';
+    const r = translateSourceSync(src, 'jax');
+    expect(r.text).not.toMatch(/native code|function/);
+    expect(r.text).toContain('dtype=torch.constructor');
+    expect(r.text).toContain('dtype=torch.toString');
+    expect(r.text).toMatch(/dtype torch\.constructor was not converted/);
+    expect(syntaxErrorCount(r.text)).toBe(0);
   });
 });

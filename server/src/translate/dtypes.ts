@@ -18,7 +18,8 @@ export function dtypeOfQualified(q: string): CanonicalDtype | undefined {
   if (!m) return undefined;
   let name = m[2];
   if (name === 'bool_') name = 'bool';
-  if (m[1] === 'torch' && TORCH_ALIASES[name]) return TORCH_ALIASES[name];
+  // Own keys only: `torch.constructor` is not a dtype.
+  if (m[1] === 'torch' && Object.hasOwn(TORCH_ALIASES, name)) return TORCH_ALIASES[name];
   return (CANONICAL as readonly string[]).includes(name) ? (name as CanonicalDtype) : undefined;
 }
 

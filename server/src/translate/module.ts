@@ -24,8 +24,11 @@ import { Translator, factsFor, identifiersOf } from './translator';
 import { applyOffsetEdits, noteComment, idiomCalls, planCalls, type OffsetEdit } from './document';
 import { lineEdits } from './diff';
 
-/** Base classes of the modules this translates, by qualified name. */
-const BASES: Record<string, FrameworkKey> = {
+/**
+ * Base classes of the modules this translates, by qualified name. (Maps, as the tables below: asked
+ * with names from the user's file, which must not find Object.prototype's members.)
+ */
+const BASES = new Map<string, FrameworkKey>(Object.entries({
   'torch.nn.Module': 'torch',
   'torch.nn.modules.module.Module': 'torch',
   'flax.linen.Module': 'jax',
@@ -36,7 +39,7 @@ const BASES: Record<string, FrameworkKey> = {
   'keras.models.Model': 'tensorflow',
   'tensorflow.keras.Model': 'tensorflow',
   'tensorflow.keras.models.Model': 'tensorflow',
-};
+} satisfies Record<string, FrameworkKey>));
 
 /** What each target's class derives from. */
 const TARGET_BASE: Record<FrameworkKey, string> = { torch: 'torch.nn.Module', jax: 'flax.linen.Module', tensorflow: 'keras.layers.Layer' };
@@ -77,7 +80,7 @@ export function moduleClass(facts: Facts, node: Node): ModuleClass | undefined {
   const supers = node.childForFieldName('superclasses');
   if (!name || !supers) return undefined;
   for (const b of supers.namedChildren) {
-    const fw = b ? BASES[facts.qualifiedName(b) ?? ''] : undefined;
+    const fw = b ? BASES.get(facts.qualifiedName(b) ?? '') : undefined;
     if (fw) return { node, name, framework: fw };
   }
   return undefined;
@@ -301,7 +304,7 @@ function isSuperInit(stmt: Node, facts: Facts): boolean {
   if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== '__init__') return false;
   const obj = fn.childForFieldName('object');
   if (obj?.type === 'call' && obj.childForFieldName('function')?.text === 'super') return true;
-  return !!obj && !!BASES[facts.qualifiedName(obj) ?? ''];
+  return !!obj && !!BASES.get(facts.qualifiedName(obj) ?? '');
 }
 
 /** A layer class of `fw` (`torch.nn.Linear`, `flax.linen.Dense`, `keras.layers.Dense`). */
@@ -315,7 +318,7 @@ function layerClass(q: string | undefined, fw: FrameworkKey): boolean {
 }
 
 /** Stateless activation modules of torch.nn and the function each one calls (same arguments after the input). */
-const STATELESS: Record<string, string> = {
+const STATELESS = new Map<string, string>(Object.entries({
   'torch.nn.ReLU': 'torch.nn.functional.relu',
   'torch.nn.ReLU6': 'torch.nn.functional.relu6',
   'torch.nn.GELU': 'torch.nn.functional.gelu',
@@ -329,7 +332,7 @@ const STATELESS: Record<string, string> = {
   'torch.nn.Hardswish': 'torch.nn.functional.hardswish',
   'torch.nn.Sigmoid': 'torch.sigmoid',
   'torch.nn.Tanh': 'torch.tanh',
-};
+}));
 
 /** Edits turning `self.act(x)` into `F.relu(x, <constructor arguments>)` for a stateless activation module. */
 function functionalCall(call: Node, form: { fn: string; args: string }): OffsetEdit[] {
@@ -459,7 +462,7 @@ function parseTorch(facts: Facts, m: ModuleClass, source: string, keepOtherMetho
     const value = a?.childForFieldName('right');
     if (!attr || !value) return `${m.name}.__init__ line ${s.startPosition.row + 1} is not a layer or a stored constructor argument (self.name = …)`;
     if (layers.has(attr) || hparams.has(attr) || functional.has(attr)) return `${m.name}.__init__ sets self.${attr} twice`;
-    const fnForm = value.type === 'call' ? STATELESS[facts.callee(value) ?? ''] : undefined;
+    const fnForm = value.type === 'call' ? STATELESS.get(facts.callee(value) ?? '') : undefined;
     if (fnForm) {
       // A stateless activation module is its function: `self.act(x)` becomes `F.relu(x)` (same
       // arguments after the input), which every framework has.
@@ -632,7 +635,7 @@ function collectIdentifiers(root: Node): string[] {
 function torchToKeras(facts: Facts, m: ModuleClass, source: string): Phase1 | string {
   const t = parseTorch(facts, m, source, true);
   if (typeof t === 'string') return t;
-  const base = m.node.childForFieldName('superclasses')!.namedChildren.find((b) => b && BASES[facts.qualifiedName(b) ?? ''] === 'torch')!;
+  const base = m.node.childForFieldName('superclasses')!.namedChildren.find((b) => b && BASES.get(facts.qualifiedName(b) ?? '') === 'torch')!;
   const edits: OffsetEdit[] = [{ start: base.startIndex, end: base.endIndex, text: PLACEHOLDERS.base }];
   edits.push(appendToList(t.init.childForFieldName('parameters')!, '**kwargs'));
   const superCall = t.superInit.namedChildren[0]!;
@@ -696,7 +699,7 @@ function kerasToTorch(facts: Facts, m: ModuleClass, source: string): Phase1 | st
   if (body.other.length || body.fields.length) return `${m.name} has class-level statements other than methods`;
   if (call.decorators.length || init.decorators.length) return `${m.name}'s __init__ or call is decorated`;
   const edits: OffsetEdit[] = [];
-  const base = m.node.childForFieldName('superclasses')!.namedChildren.find((b) => b && BASES[facts.qualifiedName(b) ?? ''] === 'tensorflow')!;
+  const base = m.node.childForFieldName('superclasses')!.namedChildren.find((b) => b && BASES.get(facts.qualifiedName(b) ?? '') === 'tensorflow')!;
   edits.push({ start: base.startIndex, end: base.endIndex, text: PLACEHOLDERS.base });
   const initParams = params(init.def);
   const kwargs = initParams.find((p) => p.kind === 'kwargs');
