@@ -10,9 +10,10 @@ import { SyntaxTree, type SyntaxNode as Node } from './parse/mirror';
 import { ERROR_TYPE_ID } from './parse/syntax';
 import { Facts, FACT_NODE_TYPES } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
-import type { CallFilter, Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
+import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
 import { isRuleEnabled, severityFor, type Settings } from './config/settings';
 import { suppressedCodes } from './suppress';
+import { FilterIndex } from './filters';
 
 export interface AnalysisResult {
   findings: Finding[];
@@ -99,30 +100,27 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   const errorHandlers: Array<(n: Node) => void> = [];
   // `call` visitors of rules that declare which calls they want (`Rule.calls`) are reached through an
   // index instead: most calls interest a handful of the two dozen rules that visit calls. The same
-  // for `attribute` visitors that declare the last names they want (`Rule.attributes`).
-  const filtered = new CallIndex(facts);
-  const byAttribute = new Map<string, Handler[]>();
+  // for `attribute` visitors that declare the last names they want (`Rule.attributes`). The index is
+  // made once per set of rules (filters.ts); here each filtered rule's slot gets its visitor.
+  const index = FilterIndex.of(FilterIndex.filteredOf(active));
+  const callBySlot: Array<Handler | undefined> = [];
+  const attributeBySlot: Array<Handler | undefined> = [];
+  let slot = 0;
   for (const { rule, visitor } of visitors) {
+    const filtered = rule === index.rules[slot];
     for (const [k, fn] of Object.entries(visitor)) {
       if (k === 'exit' || !fn) continue;
-      if (k === 'call' && rule.calls) { filtered.add(rule.calls, fn); continue; }
-      if (k === 'attribute' && rule.attributes) {
-        for (const name of rule.attributes) {
-          const list = byAttribute.get(name);
-          if (!list) byAttribute.set(name, [fn]);
-          else if (!list.includes(fn)) list.push(fn);
-        }
-        continue;
-      }
+      if (filtered && k === 'call' && rule.calls) { callBySlot[slot] = fn; continue; }
+      if (filtered && k === 'attribute' && rule.attributes) { attributeBySlot[slot] = fn; continue; }
       for (const id of syntax.typeIdsFor(k)) (id === ERROR_TYPE_ID ? errorHandlers : (byTypeId[id] ??= [])).push(fn);
     }
+    if (filtered) slot++;
   }
-  // Type ids whose nodes also go through an index: 1 for calls, 2 for attributes.
+  // Type ids whose nodes also go through the index: 1 for calls, 2 for attributes.
   const indexed = new Uint8Array(syntax.typeCount);
-  if (filtered.size) for (const id of syntax.typeIdsFor('call')) { byTypeId[id] ??= []; indexed[id] = 1; }
-  if (byAttribute.size) for (const id of syntax.typeIdsFor('attribute')) { byTypeId[id] ??= []; indexed[id] = 2; }
+  if (index.hasCalls) for (const id of syntax.typeIdsFor('call')) { byTypeId[id] ??= []; indexed[id] = 1; }
+  if (index.hasAttributes) for (const id of syntax.typeIdsFor('attribute')) { byTypeId[id] ??= []; indexed[id] = 2; }
   const attributeField = syntax.fieldId('attribute');
-  const attributeLengths = new Set([...byAttribute.keys()].map((k) => k.length));
   // The rules get a time budget too: on pathological input (50,000-long attribute chains) a rule
   // that is fine on real code can go quadratic, and the single-threaded server must not stall.
   // Counted in CPU time (checked every 64 visited nodes, once the wall clock says it may be over), so
@@ -138,15 +136,19 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
     }
     const via = id === ERROR_TYPE_ID ? 0 : indexed[id];
     if (via === 1) {
-      for (const h of filtered.match(node)) {
+      for (const s of index.forCall(node, facts)) {
+        const h = callBySlot[s];
+        if (!h) continue;
         try { h(node); } catch (e) { reportInternal(e); }
       }
     } else if (via === 2) {
       // The last name's length first: most attributes are ruled out without a string.
       const c = attributeField === undefined ? -1 : syntax.childInField(node.id, attributeField);
-      const wanted = c >= 0 && attributeLengths.has(syntax.endOf(c) - syntax.startOf(c)) ? byAttribute.get(syntax.textOf(c)) : undefined;
+      const wanted = c >= 0 && index.wantsAttributeOfLength(syntax.endOf(c) - syntax.startOf(c)) ? index.forAttribute(syntax.textOf(c)) : undefined;
       if (wanted) {
-        for (const h of wanted) {
+        for (const s of wanted) {
+          const h = attributeBySlot[s];
+          if (!h) continue;
           try { h(node); } catch (e) { reportInternal(e); }
         }
       }
@@ -172,53 +174,6 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
 }
 
 type Handler = (n: Node) => void;
-
-/** `call` handlers by the callees, callee prefixes, method names and bare names their rules declared. */
-class CallIndex {
-  private readonly byCallee = new Map<string, Handler[]>();
-  private readonly byMethod = new Map<string, Handler[]>();
-  private readonly byName = new Map<string, Handler[]>();
-  private readonly prefixes: Array<{ prefix: string; handler: Handler }> = [];
-  private readonly out: Handler[] = [];
-  size = 0;
-
-  constructor(private readonly facts: Facts) {}
-
-  add(filter: CallFilter, handler: Handler): void {
-    const put = (map: Map<string, Handler[]>, keys: Iterable<string> | undefined) => {
-      for (const k of keys ?? []) {
-        const list = map.get(k);
-        if (!list) map.set(k, [handler]);
-        else if (!list.includes(handler)) list.push(handler);
-      }
-    };
-    put(this.byCallee, filter.callees);
-    put(this.byMethod, filter.methods);
-    put(this.byName, filter.names);
-    for (const prefix of filter.calleePrefixes ?? []) this.prefixes.push({ prefix, handler });
-    this.size++;
-  }
-
-  /** The handlers that want this call, each once (the array is reused: use it before the next call). */
-  match(call: Node): Handler[] {
-    const out = this.out;
-    out.length = 0;
-    const take = (list: Handler[] | undefined) => { if (list) for (const h of list) if (!out.includes(h)) out.push(h); };
-    const fn = call.childForFieldName('function');
-    if (fn?.type === 'attribute') {
-      const method = fn.childForFieldName('attribute')?.text;
-      if (method) take(this.byMethod.get(method));
-    } else if (fn?.type === 'identifier') {
-      take(this.byName.get(fn.text));
-    }
-    const q = this.facts.callee(call);
-    if (q) {
-      take(this.byCallee.get(q));
-      for (const p of this.prefixes) if (q.startsWith(p.prefix) && !out.includes(p.handler)) out.push(p.handler);
-    }
-    return out;
-  }
-}
 
 let internalErrors = 0;
 function reportInternal(e: unknown): void {

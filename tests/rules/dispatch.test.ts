@@ -111,6 +111,21 @@ describe('call filters (Rule.calls)', () => {
     const { filtered, all } = seenWith(undefined);
     expect(filtered).toEqual(all);
   });
+
+  it('prefixes with and without a dot; a prefix never matches a callee without its dot', () => {
+    expect(seenWith({ calleePrefixes: ['tor'] }).filtered).toEqual(['torch.zeros(3)']);
+    expect(seenWith({ calleePrefixes: ['jax.random.', 'numpy.'] }).filtered).toEqual(['random.split(key)', 'np.asarray(x)']);
+    expect(seenWith({ calleePrefixes: ['numpy.asarray.'] }).filtered).toEqual([]);
+  });
+
+  it('the same filter object in another rule set, or another filter under the same code, is indexed afresh', () => {
+    const a = seenWith({ methods: ['item'] }).filtered;
+    const b = seenWith({ methods: ['sum'] }).filtered;
+    const c = seenWith({ methods: ['item'] }).filtered;
+    expect(a).toEqual(['x.item()', 'np.asarray(x).item()']);
+    expect(b).toEqual(['x.sum()']);
+    expect(c).toEqual(a);
+  });
 });
 
 describe('attribute filters (Rule.attributes)', () => {

@@ -15,6 +15,8 @@ export const JAX303: Rule = {
     fixable: false,
     summary: 'jax.pmap is in maintenance mode; use jax.shard_map or jax.jit with shardings.',
   },
+  // The call visitor reports `jax.pmap(…)` and `partial(jax.pmap, …)` only.
+  calls: { callees: ['jax.pmap', 'functools.partial'] },
   create(ctx) {
     const { facts } = ctx;
     const isPmap = (n: Node | null | undefined) => !!n && facts.qualifiedName(n) === 'jax.pmap';

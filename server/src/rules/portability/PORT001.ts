@@ -9,6 +9,9 @@ const LABEL: Record<Fw, string> = { torch: 'PyTorch', jax: 'JAX', tensorflow: 'T
 /** Input pipelines hand over host data by design (tf.data or a PyTorch DataLoader feeding JAX): not tensor compute. */
 const DATA_APIS = ['tensorflow.data.', 'tensorflow.io.', 'tensorflow.keras.datasets.', 'tensorflow.keras.utils.', 'torch.utils.data.'];
 
+/** The top-level modules frameworkOf knows. */
+const FRAMEWORK_MODULES = ['torch', 'jax', 'flax', 'optax', 'tensorflow'];
+
 function frameworkOf(q: string | undefined): Fw | undefined {
   if (!q) return undefined;
   // By the top-level module, without splitting the name (this runs for every call).
@@ -122,6 +125,8 @@ export const PORT001: Rule = {
     fixable: false,
     summary: 'One function runs tensor operations of two frameworks on the same values (host copies, no shared autodiff or compilation).',
   },
+  // The call visitor's first test: a callee in one of the three frameworks (frameworkOf).
+  calls: { callees: FRAMEWORK_MODULES, calleePrefixes: FRAMEWORK_MODULES.map((m) => `${m}.`) },
   create(ctx) {
     const { facts } = ctx;
     const infos = new Map<number, FnInfo>();

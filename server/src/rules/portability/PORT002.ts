@@ -15,6 +15,8 @@ export const PORT002: Rule = {
     fixable: true,
     summary: 'Marks calls that match an idiom of the equivalence catalog, so its translations and equivalents are discoverable.',
   },
+  // The call visitor reports callees the catalog names only (read when the rule is first enabled).
+  get calls() { return { callees: catalogApiNames() }; },
   create(ctx) {
     const { facts } = ctx;
     return {
@@ -26,6 +28,11 @@ export const PORT002: Rule = {
     };
   },
 };
+
+let apiNames: string[] | undefined;
+function catalogApiNames(): string[] {
+  return (apiNames ??= [...catalogApis().keys()]);
+}
 
 /**
  * The message for a call of `q`, or null when the catalog has no idiom with equivalents for it:

@@ -102,6 +102,8 @@ export const TF102: Rule = {
     fixable: true,
     summary: 'tf.function(...) created inside a loop: every new Function traces its graph again.',
   },
+  // The call visitor's first test: a call of tf.function.
+  calls: { callees: ['tensorflow.function'] },
   create(ctx) {
     const { facts } = ctx;
     const message = 'tf.function is created inside a loop: each new Function object traces and optimizes its graph again (separate Functions never share traces), so every iteration pays the tracing cost. Create the Function once, before the loop, and call it inside.';

@@ -43,6 +43,8 @@ export const PT001: Rule = {
     fixable: true,
     summary: 'A PyTorch training loop calls backward() and optimizer.step() but never resets gradients with zero_grad().',
   },
+  // The call visitor collects `.step()` calls only (stepOf).
+  calls: { methods: ['step'] },
   create(ctx) {
     const { facts, source } = ctx;
     const steps = new Map<number, Step[]>();

@@ -48,6 +48,8 @@ export const PT201: Rule = {
     fixable: false,
     summary: 'Hard-coded CUDA device (.cuda(), device="cuda", torch.device("cuda")) breaks on CPU, Apple MPS and other accelerators.',
   },
+  // The call visitor looks at `.cuda()`, `.to(…)` and calls into torch only.
+  calls: { methods: ['cuda', 'to'], calleePrefixes: ['torch.'] },
   create(ctx) {
     const { facts } = ctx;
     let torchFile: boolean | undefined;
