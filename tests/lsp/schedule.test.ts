@@ -18,12 +18,24 @@ function nullConnection(): Connection {
 
 afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
 
+/** The wait `schedule` gives the document: a timer's delay, or 0 when it queued it at once (no timer). */
 function delayOf(server: FramewiseServer, uri: string, delay: number): number {
+  const due = (server as unknown as { due: Set<string> }).due;
+  due.clear();
   const spy = vi.spyOn(globalThis, 'setTimeout');
   server.schedule(uri, delay);
+  const calls = spy.mock.calls.length;
   const ms = spy.mock.calls.at(-1)?.[1] as number;
   spy.mockRestore();
-  clearTimeout(server.docs.get(uri)!.timer);
+  const timer = server.docs.get(uri)!.timer;
+  clearTimeout(timer);
+  if (calls === 0) {
+    // Queued straight away: no timer left behind.
+    expect(timer).toBeUndefined();
+    expect(due.has(uri)).toBe(true);
+    return 0;
+  }
+  expect(due.has(uri)).toBe(false);
   return ms;
 }
 

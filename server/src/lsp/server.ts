@@ -176,6 +176,13 @@ export class FramewiseServer {
     const sinceLast = state.finishedAt === undefined ? Infinity : Date.now() - state.finishedAt;
     const slow = (state.cost ?? 0) >= SLOW_ANALYSIS_MS ? Math.min(state.cost!, MAX_SLOW_DELAY_MS) : 0;
     const wait = Math.max(delay, slow - sinceLast);
+    // No wait: straight to the queue (a zero timeout would still cost a millisecond and a timer turn;
+    // edits that arrive before the queue is pumped are still analysed once, in their last version).
+    if (wait <= 0) {
+      state.timer = undefined;
+      this.enqueue(uri);
+      return;
+    }
     state.timer = setTimeout(() => {
       state.timer = undefined;
       this.enqueue(uri);
