@@ -24,6 +24,8 @@ export const PT002: Rule = {
     const fix = (name: Node) => ({ title: 'Rename to requires_grad', edits: [{ range: ctx.range(name), newText: 'requires_grad' }] });
     return {
       keyword_argument(node) {
+        // Every typo starts with `require`, and a keyword argument with its name: read from the source first.
+        if (!ctx.source.startsWith('require', node.startIndex)) return;
         const name = node.childForFieldName('name');
         if (!name || !TYPOS.has(name.text)) return;
         const call = node.parent?.parent;

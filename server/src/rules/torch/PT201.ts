@@ -54,10 +54,27 @@ export const PT201: Rule = {
     const { facts } = ctx;
     let torchFile: boolean | undefined;
     const advice = 'Pick the device once (e.g. `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, or `torch.accelerator.current_accelerator()`) and pass it around.';
+    // Where `cuda` occurs in the source: every report is of a call whose text holds it (the `.cuda`
+    // method, a 'cuda…' literal), so most calls are passed over with a binary search, no node read.
+    let cudaAt: number[] | undefined;
+    const mentionsCuda = (node: Node): boolean => {
+      if (!cudaAt) {
+        cudaAt = [];
+        for (let i = ctx.source.indexOf('cuda'); i >= 0; i = ctx.source.indexOf('cuda', i + 1)) cudaAt.push(i);
+      }
+      let lo = 0;
+      let hi = cudaAt.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cudaAt[mid] < node.startIndex) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < cudaAt.length && cudaAt[lo] + 4 <= node.endIndex;
+    };
     return {
       call(node) {
         torchFile ??= importsModule(facts, 'torch');
-        if (!torchFile) return;
+        if (!torchFile || !mentionsCuda(node)) return;
         const m = methodCall(node);
         if (m && m.method === 'cuda' && !guardedByAvailability(node)) {
           const attr = node.childForFieldName('function')!.childForFieldName('attribute')!;
