@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Facts } from '../../resolve/facts';
 import { keywordArg, positionalArgs } from '../../resolve/facts';
 import type { Rule } from '../types';
-import { argumentNodes } from '../util';
+import { argumentNodes, importsModule } from '../util';
 
 const NUMBER_LITERALS = new Set(['integer', 'float']);
 const NUMBER_BUILTINS = new Set(['int', 'float', 'round', 'abs']);
@@ -113,8 +113,32 @@ export const TF101: Rule = {
   create(ctx) {
     const { facts } = ctx;
     const shapes = new Map<string, Array<{ arg: Node; shape: string; fn: string }>>();
+    // The names a tf.function can be called by here: defs decorated with it, names assigned a
+    // `tf.function(…)` (a superset of what tfFunctionWrapper finds, made once; none without a
+    // TensorFlow import, since only an import makes a name resolve to tensorflow.function).
+    let wrappedNames: Set<string> | undefined;
+    const mayBeWrapped = (call: Node): boolean => {
+      if (!wrappedNames) {
+        wrappedNames = new Set();
+        if (importsModule(facts, 'tensorflow')) {
+          for (const c of facts.containers) {
+            if (c.kind !== 'function' || !c.name || c.node.parent?.type !== 'decorated_definition') continue;
+            if (c.node.parent.namedChildren.some((d) => d?.type === 'decorator' && d.namedChildren[0] &&
+              facts.qualifiedName(d.namedChildren[0].type === 'call' ? d.namedChildren[0].childForFieldName('function') : d.namedChildren[0]) === 'tensorflow.function')) wrappedNames.add(c.name);
+          }
+          for (const [name, list] of facts.assignments) {
+            if (list.some((a) => a.value.type === 'call' && facts.callee(a.value) === 'tensorflow.function')) wrappedNames.add(name);
+          }
+        }
+      }
+      if (wrappedNames.size === 0) return false;
+      const fn = call.childForFieldName('function');
+      const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      return !!name && wrappedNames.has(name);
+    };
     return {
       call(node) {
+        if (!mayBeWrapped(node)) return;
         const wrapper = tfFunctionWrapper(facts, node);
         if (!wrapper) return;
         if (wrapper.type === 'call' && keywordArg(wrapper, 'input_signature')) return;

@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';
 import type { Rule } from '../types';
-import { argumentNodes } from '../util';
+import { argumentNodes, importsModule } from '../util';
 
 /** `tf.data.Dataset` methods that return a dataset. */
 const TRANSFORMS = new Set([
@@ -105,8 +105,13 @@ export const TF103: Rule = {
       return !!fn && new RegExp(`\\breturn\\s+${name}\\s*$`, 'm').test(fn.node.text.slice(expr.endIndex - fn.node.startIndex)) && returned(fn);
     }
 
+    // A pipeline is reported only when rooted at a tf.data / tensorflow_datasets source, which needs
+    // one of those imported: without, no chain is worth building.
+    let dataFile: boolean | undefined;
     return {
       call(node) {
+        dataFile ??= importsModule(facts, 'tensorflow') || importsModule(facts, 'tensorflow_datasets');
+        if (!dataFile) return;
         // Only the outermost call of a chain: captures come outer-first, so inner links were seen with it.
         if (seen.has(node.id)) return;
         if (node.childForFieldName('function')?.type !== 'attribute') return;

@@ -83,8 +83,12 @@ export const PT003: Rule = {
       }
       return noGradCallees.has(name);
     };
+    // Every report needs a torch import (see exit): without one, nothing is worth collecting.
+    let torchFile: boolean | undefined;
     return {
       call(node) {
+        torchFile ??= importsModule(facts, 'torch');
+        if (!torchFile) return;
         const m = methodCall(node);
         if (m && (m.method === 'eval' || m.method === 'train') && (m.receiver.type === 'identifier' || m.receiver.type === 'attribute')) {
           const args = argumentNodes(node);
