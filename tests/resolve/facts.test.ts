@@ -219,3 +219,13 @@ x = 3
     expect(f.assignmentsBetween('nope', 0, SRC.length)).toEqual([]);
   });
 });
+
+describe('countBefore', () => {
+  it('counts the leading items that satisfy the test, on every boundary', async () => {
+    const { countBefore } = await import('../../server/src/search');
+    const xs = [1, 3, 3, 5, 8];
+    for (let v = 0; v <= 9; v++) expect(countBefore(xs, (x) => x < v), `< ${v}`).toBe(xs.filter((x) => x < v).length);
+    for (let v = 0; v <= 9; v++) expect(countBefore(xs, (x) => x <= v), `<= ${v}`).toBe(xs.filter((x) => x <= v).length);
+    expect(countBefore([], () => true)).toBe(0);
+  });
+});

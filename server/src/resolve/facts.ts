@@ -6,6 +6,7 @@
  */
 import { NodeTable, type SyntaxNode as Node } from '../parse/mirror';
 import { ImportTable, collectImport } from './imports';
+import { countBefore } from '../search';
 
 export type TraceKind = 'jax' | 'tensorflow' | 'torch';
 
@@ -143,13 +144,7 @@ export class Facts {
    */
   callsIn(start: number, end: number): Node[] {
     const calls = this.calls;
-    let lo = 0;
-    let hi = calls.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (calls[mid].startIndex < start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = countBefore(calls, (c) => c.startIndex < start);
     const out: Node[] = [];
     for (let i = lo; i < calls.length && calls[i].startIndex < end; i++) if (calls[i].endIndex <= end) out.push(calls[i]);
     return out;
@@ -343,13 +338,7 @@ export class Facts {
     const list = this.assignments.get(name);
     if (!list) return NONE;
     if (!this.assignmentsByScope(name, list)) return list.filter((a) => a.offset >= from && a.offset < to);
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].offset < from) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = countBefore(list, (a) => a.offset < from);
     let end = lo;
     while (end < list.length && list[end].offset < to) end++;
     return lo === end ? NONE : list.slice(lo, end);
@@ -391,14 +380,7 @@ export class Facts {
       const start = node.startIndex;
       const visible = (scoped: Assignment[] | undefined): Assignment | undefined => {
         if (!scoped) return undefined;
-        let lo = 0;
-        let hi = scoped.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (scoped[mid].offset <= start) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let i = lo - 1; i >= 0; i--) {
+        for (let i = countBefore(scoped, (a) => a.offset <= start) - 1; i >= 0; i--) {
           const a = scoped[i];
           // `x = f(x)`: the right side still reads the previous binding.
           if (a.augmented || (a.value.startIndex <= start && node.endIndex <= a.value.endIndex)) continue;

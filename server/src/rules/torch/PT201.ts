@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
+import { countBefore } from '../../search';
 import { argumentNodes, importsModule, methodCall, stringValue } from '../util';
 
 const CUDA_LITERAL = /^cuda(:\d+)?$/;
@@ -62,14 +63,8 @@ export const PT201: Rule = {
         cudaAt = [];
         for (let i = ctx.source.indexOf('cuda'); i >= 0; i = ctx.source.indexOf('cuda', i + 1)) cudaAt.push(i);
       }
-      let lo = 0;
-      let hi = cudaAt.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cudaAt[mid] < node.startIndex) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < cudaAt.length && cudaAt[lo] + 4 <= node.endIndex;
+      const first = countBefore(cudaAt, (at) => at < node.startIndex);
+      return first < cudaAt.length && cudaAt[first] + 4 <= node.endIndex;
     };
     return {
       call(node) {
