@@ -1,5 +1,5 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
-import type { Facts } from '../../resolve/facts';
+import type { Container, Facts } from '../../resolve/facts';
 import { keywordArg, positionalArgs } from '../../resolve/facts';
 import type { Rule } from '../types';
 import { argumentNodes, importsModule } from '../util';
@@ -22,14 +22,21 @@ function tfFunctionWrapper(facts: Facts, call: Node): Node | undefined {
   if (!name) return undefined;
   for (const d of facts.functionsByName.get(name) ?? []) {
     if (fn?.type === 'attribute' && facts.containers[d.parent]?.kind !== 'class') continue;
-    const dd = d.node.parent;
-    if (dd?.type !== 'decorated_definition') continue;
-    for (const dec of dd.namedChildren) {
-      const expr = dec?.type === 'decorator' ? dec.namedChildren[0] : undefined;
-      if (!expr) continue;
-      const target = expr.type === 'call' ? expr.childForFieldName('function') : expr;
-      if (facts.qualifiedName(target) === 'tensorflow.function') return expr;
-    }
+    const expr = tfFunctionDecorator(facts, d);
+    if (expr) return expr;
+  }
+  return undefined;
+}
+
+/** The `@tf.function` / `@tf.function(…)` decorator expression of a def, if it has one. */
+function tfFunctionDecorator(facts: Facts, def: Container): Node | undefined {
+  const dd = def.node.parent;
+  if (dd?.type !== 'decorated_definition') return undefined;
+  for (const dec of dd.namedChildren) {
+    const expr = dec?.type === 'decorator' ? dec.namedChildren[0] : undefined;
+    if (!expr) continue;
+    const target = expr.type === 'call' ? expr.childForFieldName('function') : expr;
+    if (facts.qualifiedName(target) === 'tensorflow.function') return expr;
   }
   return undefined;
 }
@@ -122,9 +129,7 @@ export const TF101: Rule = {
         wrappedNames = new Set();
         if (importsModule(facts, 'tensorflow')) {
           for (const c of facts.containers) {
-            if (c.kind !== 'function' || !c.name || c.node.parent?.type !== 'decorated_definition') continue;
-            if (c.node.parent.namedChildren.some((d) => d?.type === 'decorator' && d.namedChildren[0] &&
-              facts.qualifiedName(d.namedChildren[0].type === 'call' ? d.namedChildren[0].childForFieldName('function') : d.namedChildren[0]) === 'tensorflow.function')) wrappedNames.add(c.name);
+            if (c.kind === 'function' && c.name && tfFunctionDecorator(facts, c)) wrappedNames.add(c.name);
           }
           for (const [name, list] of facts.assignments) {
             if (list.some((a) => a.value.type === 'call' && facts.callee(a.value) === 'tensorflow.function')) wrappedNames.add(name);
