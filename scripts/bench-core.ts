@@ -32,7 +32,7 @@ export function mirrorOf(tree: Tree, source: string): SyntaxTree {
 export function factsOnly(tree: Tree, source: string): Facts {
   const syntax = new SyntaxTree(tree, source);
   const facts = new Facts(syntax.rootNode, source);
-  facts.build(syntax.nodesOfTypes(FACT_NODE_TYPES));
+  facts.build(syntax.numbersOfTypes(FACT_NODE_TYPES));
   return facts;
 }
 

@@ -67,10 +67,11 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   const starts = syntax.lineStarts();
   const facts = new Facts(syntax.rootNode, source);
   const findings: Finding[] = [];
-  const toRange = (node: Node): Range => ({
-    start: { line: node.startPosition.row, character: node.startPosition.column },
-    end: { line: node.endPosition.row, character: node.endPosition.column },
-  });
+  const toRange = (node: Node): Range => {
+    const start = node.startPosition;
+    const end = node.endPosition;
+    return { start: { line: start.row, character: start.column }, end: { line: end.row, character: end.column } };
+  };
 
   const visitors: Array<{ rule: Rule; visitor: Visitor }> = [];
   for (const rule of active) {
@@ -90,9 +91,11 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
 
   const types = new Set(FACT_NODE_TYPES);
   for (const { visitor } of visitors) for (const k of Object.keys(visitor)) if (k !== 'exit') types.add(k);
-  // Every named node of those types, in document order; facts first, then each node to the rules that visit its type.
-  const nodes = syntax.nodesOfTypes(types);
-  facts.build(nodes);
+  // The numbers of every named node of those types, in document order; facts first, then each node
+  // to the rules that visit its type. A node object is made only for a node some handler sees (see
+  // `SyntaxTree.node`: made afresh, most die young).
+  const numbers = syntax.numbersOfTypes(types);
+  facts.build(numbers);
 
   // Handlers by type id (a type name can have several ids), in rule order; ERROR's id (0xffff) apart,
   // so that the array stays small and dense.
@@ -127,25 +130,32 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   // that a busy machine does not turn a file that is merely large into a skipped one.
   const budget = new RulesBudget();
   let untilCheck = 1;
-  for (const node of nodes) {
-    const id = node.typeId;
+  for (let k = 0; k < numbers.length; k++) {
+    const i = numbers[k];
+    const id = syntax.typeIdOf(i);
     const handlers = id === ERROR_TYPE_ID ? errorHandlers : byTypeId[id];
     if (!handlers) continue;
-    for (const h of handlers) {
-      try { h(node); } catch (e) { /* a rule bug must never stop analysis */ reportInternal(e); }
+    let node: Node | undefined;
+    if (handlers.length > 0) {
+      node = syntax.node(i);
+      for (const h of handlers) {
+        try { h(node); } catch (e) { /* a rule bug must never stop analysis */ reportInternal(e); }
+      }
     }
     const via = id === ERROR_TYPE_ID ? 0 : indexed[id];
     if (via === 1) {
+      node ??= syntax.node(i);
       for (const s of index.forCall(node, facts)) {
         const h = callBySlot[s];
         if (!h) continue;
         try { h(node); } catch (e) { reportInternal(e); }
       }
     } else if (via === 2) {
-      // The last name's length first: most attributes are ruled out without a string.
-      const c = attributeField === undefined ? -1 : syntax.childInField(node.id, attributeField);
+      // The last name's length first: most attributes are ruled out without a string (or a node).
+      const c = attributeField === undefined ? -1 : syntax.childInField(i, attributeField);
       const wanted = c >= 0 && index.wantsAttributeOfLength(syntax.endOf(c) - syntax.startOf(c)) ? index.forAttribute(syntax.textOf(c)) : undefined;
       if (wanted) {
+        node ??= syntax.node(i);
         for (const s of wanted) {
           const h = attributeBySlot[s];
           if (!h) continue;

@@ -1,6 +1,6 @@
 /**
  * The syntax tree as plain JavaScript: one walk over a web-tree-sitter tree (`flatten`) gives columns
- * of numbers, and `SyntaxNode` objects, made on first use, answer from them. The analysis (facts,
+ * of numbers, and `SyntaxNode` objects, made on each use, answer from them. The analysis (facts,
  * rules, translation) reads nodes through this instead of the library's `Node`, whose every property
  * read copies the node into WASM memory and calls into it: on a 5,000-line file that was most of the
  * analysis time. The API is the subset of web-tree-sitter's `Node` the analysis uses, with the same
@@ -21,7 +21,6 @@ export class SyntaxTree {
   private readonly fieldIds: Record<string, number>;
   private readonly fieldNames: Array<string | null>;
   private readonly typeIds: Map<string, number[]>;
-  private readonly nodes = new NodeTable<SyntaxNode>();
   private lines: number[] | undefined;
   private byNodeId: Map<number, number> | undefined;
 
@@ -44,11 +43,15 @@ export class SyntaxTree {
 
   get rootNode(): SyntaxNode { return this.node(0); }
 
-  /** The node numbered `i` (pre-order); one object per node. */
+  /**
+   * The node numbered `i` (pre-order): a new object on every call, as web-tree-sitter makes a new
+   * `Node` on every read. Nodes are told apart by `id` (or `equals`), never by `===`. Keeping one
+   * object per node for the whole analysis made every node an analysis touched live until it ended,
+   * and garbage collection copy them: on the 50,000-line benchmark file that was a fifth of the
+   * analysis time. Made afresh, most die young, where collecting them costs nothing.
+   */
   node(i: number): SyntaxNode {
-    let node = this.nodes.get(i);
-    if (!node) this.nodes.set(i, (node = new SyntaxNode(this, i)));
-    return node;
+    return new SyntaxNode(this, i);
   }
 
   // ---- columns, for SyntaxNode and for whole-tree scans ------------------------------------------
@@ -98,18 +101,35 @@ export class SyntaxTree {
    * query of `(type) @type` patterns captures.
    */
   nodesOfTypes(types: Iterable<string>): SyntaxNode[] {
-    // 1 at every wanted type id, ERROR's (0xffff) in the last slot: an array of 65,536 would cost
-    // more to allocate than the analysis of a small file.
+    const ids = this.numbersOfTypes(types);
+    const out: SyntaxNode[] = new Array(ids.length);
+    for (let k = 0; k < ids.length; k++) out[k] = this.node(ids[k]);
+    return out;
+  }
+
+  /** The numbers of the named nodes of the given types, in document order (no node objects). */
+  numbersOfTypes(types: Iterable<string>): Int32Array {
+    const wanted = this.typeTable(types);
+    const errorSlot = wanted.length - 1;
+    const { typeId, flags, count } = this.flat;
+    let n = 0;
+    const out = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const t = typeId[i];
+      if (wanted[t === ERROR_TYPE_ID ? errorSlot : t] && (flags[i] & FLAG_NAMED) !== 0) out[n++] = i;
+    }
+    return out.subarray(0, n);
+  }
+
+  /**
+   * 1 at every type id of the given names, ERROR's (0xffff) in the last slot (an array of 65,536
+   * would cost more to allocate than the analysis of a small file).
+   */
+  typeTable(types: Iterable<string>): Uint8Array {
     const errorSlot = this.types.length;
     const wanted = new Uint8Array(errorSlot + 1);
     for (const name of types) for (const id of this.typeIdsFor(name)) wanted[id === ERROR_TYPE_ID ? errorSlot : id] = 1;
-    const out: SyntaxNode[] = [];
-    const { typeId, flags, count } = this.flat;
-    for (let i = 0; i < count; i++) {
-      const t = typeId[i];
-      if (wanted[t === ERROR_TYPE_ID ? errorSlot : t] && (flags[i] & FLAG_NAMED) !== 0) out.push(this.node(i));
-    }
-    return out;
+    return wanted;
   }
 
   /** The node of this tree for a web-tree-sitter node of the tree it was made from (by `Node.id`; tests). */

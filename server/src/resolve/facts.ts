@@ -5,6 +5,7 @@
  * these; they never walk the tree themselves.
  */
 import { NodeTable, type SyntaxNode as Node } from '../parse/mirror';
+import { ERROR_TYPE_ID } from '../parse/syntax';
 import { ImportTable, collectImport } from './imports';
 import { countBefore } from '../search';
 
@@ -422,15 +423,25 @@ export class Facts {
 
   // ---- construction ------------------------------------------------------------------------
 
-  /** Build facts from the named nodes of FACT_NODE_TYPES (+ any other types), in document order. */
-  build(nodes: Node[]): void {
+  /**
+   * Build facts from the numbers of the named nodes of FACT_NODE_TYPES (+ any other types, whose
+   * containers are then known without a search), in document order. Node objects are made for the
+   * nodes of FACT_NODE_TYPES only.
+   */
+  build(numbers: ArrayLike<number>): void {
+    const syntax = this.root.tree;
+    const factTypes = syntax.typeTable(FACT_NODE_TYPES);
     const stack: number[] = [0];
     const decorated: Node[] = [];
-    for (const node of nodes) {
-      const start = node.startIndex;
+    for (let k = 0; k < numbers.length; k++) {
+      const i = numbers[k];
+      const start = syntax.startOf(i);
       while (stack.length > 1 && start >= this.containers[stack[stack.length - 1]].end) stack.pop();
       const parent = stack[stack.length - 1];
-      this.containerOf[node.id] = parent + 1;
+      this.containerOf[i] = parent + 1;
+      const typeId = syntax.typeIdOf(i);
+      if (typeId === ERROR_TYPE_ID || !factTypes[typeId]) continue;
+      const node = syntax.node(i);
       const kind = containerKind(node.type);
       switch (node.type) {
         case 'import_statement':

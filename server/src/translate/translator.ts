@@ -50,7 +50,7 @@ export function buildFacts(tree: Tree, source: string): Facts {
 /** Facts over a tree already mirrored. */
 export function factsFor(syntax: SyntaxTree, source: string): Facts {
   const facts = new Facts(syntax.rootNode, source);
-  facts.build(syntax.nodesOfTypes(FACT_NODE_TYPES));
+  facts.build(syntax.numbersOfTypes(FACT_NODE_TYPES));
   return facts;
 }
 

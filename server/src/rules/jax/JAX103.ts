@@ -113,7 +113,7 @@ export const JAX103: Rule = {
         const kinds = region.map((c) => classify(c, facts));
         if (kinds.includes('sync') || kinds.includes('unknown') || !kinds.includes('jax')) return;
         const work = region.filter((_, i) => kinds[i] === 'jax');
-        const outermost = work.filter((c) => !work.some((o) => o !== c && contains(o, c)));
+        const outermost = work.filter((c) => !work.some((o) => o.id !== c.id && contains(o, c)));
         const last = outermost.reduce((a, b) => (b.endIndex > a.endIndex ? b : a));
         ctx.report(node, `This measures only the time to dispatch \`${last.text.length > 40 ? last.text.slice(0, 37) + '…' : last.text}\`: JAX runs work asynchronously and nothing here waits for the result. ` +
           'Call `.block_until_ready()` on the result (or `jax.block_until_ready(result)`) before reading the clock, and time a warmed-up (already compiled) call.', blockFix(ctx, last, stop));
