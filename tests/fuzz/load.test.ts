@@ -28,10 +28,15 @@ describe('load and cancellation', () => {
     client.open(fast, JIT_PRINT, 1);
     await client.waitForDiagnostics(fast, (p) => p.version === 1, WAIT);
     client.open(slow, SLOW_TEXT, 1);
-    // A code action on the slow document analyses it on the spot: the server is busy for SLOW_MS.
+    // Its first analysis (busy for SLOW_MS) done, so that it cannot fall before or after the code action below.
+    await client.waitForDiagnostics(slow, (p) => p.version === 1, WAIT);
+    client.change(slow, 2, [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: '# edited\n' }]);
+    // A code action on the edited document analyses it on the spot: the server is busy for SLOW_MS.
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     const busy = client.request(CodeActionRequest.method, { textDocument: { uri: slow }, range, context: { diagnostics: [] } }, { timeoutMs: WAIT });
-    // Sent (and cancelled) while it is busy: they wait in the queue, then are answered unhandled.
+    // Sent (and cancelled) once it is busy: they wait in the queue, then are answered unhandled. Sent
+    // at once instead, on a loaded machine the server could read and answer one before its cancellation.
+    await new Promise((r) => setTimeout(r, SLOW_MS / 5));
     const cancelled = [
       client.request(HoverRequest.method, { textDocument: { uri: fast }, position: { line: 4, character: 5 } }, { timeoutMs: WAIT, cancelAfterSend: true }),
       client.request(CodeActionRequest.method, { textDocument: { uri: fast }, range, context: { diagnostics: [] } }, { timeoutMs: WAIT, cancelAfterSend: true }),
