@@ -4,7 +4,8 @@
  */
 import { initParser } from './parse/parser';
 import { PythonDocument, DEFAULT_MAX_FILE_BYTES, type SkipReason } from './parse/document';
-import { analyzeTree } from './analyze';
+import { analyzeSyntax } from './analyze';
+import { SyntaxTree } from './parse/mirror';
 import type { Finding } from './rules/types';
 import type { Settings } from './config/settings';
 
@@ -26,7 +27,7 @@ export function analyzeTextSync(text: string, settings: Settings = {}, uri = 'fi
   try {
     const tree = doc.tree;
     if (!tree) return { findings: [], skipped: doc.skipReason, hasSyntaxErrors: false };
-    const { findings, skipped } = analyzeTree(tree, doc.text, settings);
+    const { findings, skipped } = analyzeSyntax(new SyntaxTree(tree, doc.text, undefined, doc.lineStarts), doc.text, settings);
     return { findings, skipped, hasSyntaxErrors: tree.rootNode.hasError };
   } finally {
     doc.dispose();

@@ -181,6 +181,18 @@ describe('NodeTable', () => {
   });
 });
 
+/** LSP position of an offset, counting CR, LF and CRLF as line breaks. */
+function positionOf(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let start = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 && text.charCodeAt(i + 1) === 10 && i + 1 < offset) continue;
+    if (c === 10 || c === 13) { line++; start = i + 1; }
+  }
+  return { line, character: offset - start };
+}
+
 describe('the mirror of a document after edits', () => {
   const columns = (t: SyntaxTree) => {
     const c = t.columns;
@@ -206,6 +218,33 @@ describe('the mirror of a document after edits', () => {
       expect(analyzeSyntax(third, doc.text).findings).toEqual(analyzeTextSync(doc.text).findings);
     } finally {
       doc.dispose();
+    }
+  });
+
+  it("is given the document's line starts (kept across edits), the ones it would find itself, whatever the line endings", () => {
+    for (const text of [...BROKEN, 'a\r\rb\r\n\r\nc\n\rd\r', 'x = 1\r\n' + 'y = [\r'.repeat(50) + '\n']) {
+      const doc = new PythonDocument('file:///lines.py', 1, text);
+      try {
+        const edits = [
+          { at: 0, insert: '\r' }, { at: Math.floor(text.length / 2), insert: 'q\r\n' }, { at: text.length, insert: '\n\r' },
+          { at: 1, insert: '\n' }, { at: 2, insert: '' },
+        ];
+        let version = 1;
+        for (const e of [{ at: 0, insert: '' }, ...edits]) {
+          if (e.insert || version > 1) {
+            const pos = doc.lineStarts.length && e.at <= doc.text.length ? positionOf(doc.text, Math.min(e.at, doc.text.length)) : { line: 0, character: 0 };
+            doc.applyChanges([{ range: { start: pos, end: pos }, text: e.insert }], ++version);
+          }
+          const tree = doc.tree;
+          if (!tree) continue; // skipped (binary)
+          const given = new SyntaxTree(tree, doc.text, undefined, doc.lineStarts);
+          const own = new SyntaxTree(tree, doc.text);
+          expect(given.lineStarts(), JSON.stringify(doc.text)).toEqual(own.lineStarts());
+          for (let o = 0; o <= doc.text.length; o++) expect(given.position(o)).toEqual(own.position(o));
+        }
+      } finally {
+        doc.dispose();
+      }
     }
   });
 });

@@ -224,7 +224,7 @@ export class FramewiseServer {
     if (state.result?.version === doc.version) return state.result.findings;
     const tree = doc.tree;
     if (!tree) state.mirror?.clear();
-    const r = tree ? analyzeSyntax(state.mirror?.mirror(tree, doc.text) ?? new SyntaxTree(tree, doc.text), doc.text, this.settingsFor(doc.uri)) : undefined;
+    const r = tree ? analyzeSyntax(state.mirror?.mirror(tree, doc.text, doc.lineStarts) ?? new SyntaxTree(tree, doc.text, undefined, doc.lineStarts), doc.text, this.settingsFor(doc.uri)) : undefined;
     const findings = r?.findings ?? [];
     state.result = { version: doc.version, findings, skipped: r?.skipped ?? doc.skipReason };
     return findings;

@@ -24,10 +24,16 @@ export class SyntaxTree {
   private lines: number[] | undefined;
   private byNodeId: Map<number, number> | undefined;
 
-  /** `source` is the text the tree was parsed from, before `parserText` (positions and offsets agree). */
-  constructor(tree: Tree, source: string, flat: FlatTree = flatten(tree)) {
+  /**
+   * `source` is the text the tree was parsed from, before `parserText` (positions and offsets agree).
+   * `lines`: the source's line starts when the caller has them (a document keeps them up to date
+   * across edits); they are those of the parser's text too, and scanning 5,000 lines again for them
+   * costs a few percent of a keystroke's analysis.
+   */
+  constructor(tree: Tree, source: string, flat: FlatTree = flatten(tree), lines?: number[]) {
     this.flat = flat;
     this.text = parserText(source);
+    this.lines = lines;
     const names = namesOf(tree.language);
     this.types = names.types;
     this.fieldNames = names.fieldNames;
@@ -168,13 +174,13 @@ export class MirrorCache {
   /** How the last mirror was made (tests, benchmark): undefined when the whole tree was walked. */
   lastSplice: Splice | undefined;
 
-  mirror(tree: Tree, source: string): SyntaxTree {
+  mirror(tree: Tree, source: string, lines?: number[]): SyntaxTree {
     const text = parserText(source);
     const spliced = this.last ? splice(this.last, tree, text) : undefined;
     this.lastSplice = spliced;
     const flat = spliced?.flat ?? flatten(tree);
     this.last = { flat, top: spliced?.top ?? topLevelOf(flat), text };
-    return new SyntaxTree(tree, source, flat);
+    return new SyntaxTree(tree, source, flat, lines);
   }
 
   /** Forget the last version (the next mirror walks the whole tree). */
