@@ -283,7 +283,7 @@ if (want('keystroke')) {
     const doc = new core.PythonDocument('file:///bench.py', 1, f.text);
     // As the server does for a document being edited: the mirror keeps the last version's columns.
     const cache = new core.MirrorCache();
-    core.analyzeSyntax(cache.mirror(doc.tree, doc.text), doc.text, core.SELECT_ALL);
+    core.analyzeSyntax(cache.mirror(doc.tree, doc.text, doc.lineStarts), doc.text, core.SELECT_ALL);
     let version = 2;
     const edit = [];
     const reparse = [];
@@ -295,7 +295,7 @@ if (want('keystroke')) {
       const t1 = performance.now();
       const tree = doc.tree;
       const t2 = performance.now();
-      const syntax = cache.mirror(tree, doc.text);
+      const syntax = cache.mirror(tree, doc.text, doc.lineStarts);
       const t3 = performance.now();
       core.analyzeSyntax(syntax, doc.text, core.SELECT_ALL);
       const t4 = performance.now();

@@ -9,6 +9,11 @@ import { analyzeSyntax } from '../../server/src/analyze';
 import { SyntaxTree, preorderSyntax } from '../../server/src/parse/mirror';
 import type { Rule } from '../../server/src/rules/types';
 import { ready } from '../helpers/analyze';
+import { ROOT, pythonFiles } from '../helpers/files';
+import { ALL_RULES } from '../../server/src/rules/index';
+import { generateFile } from '../../scripts/bench/generate.mjs';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 beforeAll(ready);
 
@@ -175,5 +180,38 @@ describe('attribute filters (Rule.attributes)', () => {
   it('without a filter the visitor sees every attribute', () => {
     const { filtered, all } = seenWith(undefined);
     expect(filtered).toEqual(all);
+  });
+});
+
+describe('every declared filter is implied by its visitor', () => {
+  // A rule's `calls` / `attributes` filter only spares its visitor nodes it would pass over: with the
+  // filter taken away, the rule must report exactly the same, fixes included. Checked on the rule
+  // fixtures, the samples and a generated file of every framework's idioms (the benchmark's).
+  const texts = [
+    ...pythonFiles(path.join(ROOT, 'tests', 'rules', 'fixtures')),
+    ...pythonFiles(path.join(ROOT, 'samples')),
+  ].map((f) => fs.readFileSync(f, 'utf8'));
+  texts.push(generateFile(1500, 3));
+  const filtered = ALL_RULES.filter((r) => r.calls || r.attributes);
+
+  it('some rules declare filters', () => { expect(filtered.length).toBeGreaterThan(10); });
+
+  it.each(filtered.map((r) => [r.meta.code, r]))('%s', (code, rule) => {
+    const bare: Rule = { ...(rule as Rule), calls: undefined, attributes: undefined };
+    const parser = createParser();
+    let findings = 0;
+    try {
+      for (const text of texts) {
+        const tree = parser.parse(text)!;
+        const withFilter = analyzeSyntax(new SyntaxTree(tree, text), text, { select: [code as string] }, [rule as Rule]).findings;
+        const without = analyzeSyntax(new SyntaxTree(tree, text), text, { select: [code as string] }, [bare]).findings;
+        tree.delete();
+        expect(withFilter).toEqual(without);
+        findings += withFilter.length;
+      }
+    } finally {
+      parser.delete();
+    }
+    expect(findings).toBeGreaterThan(0);
   });
 });

@@ -41,6 +41,13 @@ function isDataset(facts: Facts, chain: Chain, depth = 0): boolean {
   return isDataset(facts, chainOf(facts, a.value), depth + 1);
 }
 
+/** `call` is the object of a method call's function (`call.m(…)`): a link of a longer chain. */
+function isChainLink(call: Node): boolean {
+  const attr = call.parent;
+  return attr?.type === 'attribute' && attr.childForFieldName('object')?.id === call.id &&
+    attr.parent?.type === 'call' && attr.parent.childForFieldName('function')?.id === attr.id;
+}
+
 const prefetches = (l: Link) => l.method === 'prefetch' || (l.method === 'apply' && /prefetch/.test(l.call.text));
 
 export const TF103: Rule = {
@@ -53,6 +60,9 @@ export const TF103: Rule = {
     fixable: true,
     summary: 'A tf.data pipeline batches without a final .prefetch(), or maps without num_parallel_calls.',
   },
+  // A pipeline is reported from its outermost call, and only when every method of the chain is a
+  // dataset transformation: the outermost one's included.
+  calls: { methods: TRANSFORMS },
   create(ctx) {
     const { facts } = ctx;
 
@@ -63,7 +73,6 @@ export const TF103: Rule = {
       return n;
     }
 
-    const seen = new Set<number>();
     // Built once, on the first pipeline that lacks a prefetch: the chains that do prefetch, by root, and calls by simple name.
     let prefetchRoots: Array<{ root: Node; at: number }> | undefined;
     let byName: Map<string, Node[]> | undefined;
@@ -112,16 +121,15 @@ export const TF103: Rule = {
       call(node) {
         dataFile ??= importsModule(facts, 'tensorflow') || importsModule(facts, 'tensorflow_datasets');
         if (!dataFile) return;
-        // Only the outermost call of a chain: captures come outer-first, so inner links were seen with it.
-        if (seen.has(node.id)) return;
-        if (node.childForFieldName('function')?.type !== 'attribute') return;
-        // Mark the chain's calls seen and check its methods before building it (most method calls are not tf.data).
+        // Only the outermost call of a chain (`a.b().c()`: the `.c()` call; the `.b()` call is the
+        // object of its function), whatever its method: an inner link is checked with its chain.
+        if (node.childForFieldName('function')?.type !== 'attribute' || isChainLink(node)) return;
+        // Check the chain's methods before building it (most method calls are not tf.data).
         let links = 0;
         let transforms = true;
         for (let n: Node = node; ;) {
           const fn = n.type === 'call' ? n.childForFieldName('function') : null;
           if (fn?.type !== 'attribute' || facts.qualifiedName(fn)) break;
-          seen.add(n.id);
           links++;
           if (!TRANSFORMS.has(fn.childForFieldName('attribute')!.text)) transforms = false;
           n = fn.childForFieldName('object')!;

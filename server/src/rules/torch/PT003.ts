@@ -52,6 +52,12 @@ function wrapFix(ctx: RuleContext, loop: Container, fileTrains: () => boolean): 
   };
 }
 
+/** `x.eval()` / `x.train(…)` on a name or attribute: what the walk collects instead of a model call. */
+function isModeSwitch(call: Node): boolean {
+  const m = methodCall(call);
+  return !!m && (m.method === 'eval' || m.method === 'train') && (m.receiver.type === 'identifier' || m.receiver.type === 'attribute');
+}
+
 export const PT003: Rule = {
   meta: {
     code: 'PT003',
@@ -62,10 +68,12 @@ export const PT003: Rule = {
     fixable: true,
     summary: 'A loop calls a model after model.eval() without torch.no_grad()/torch.inference_mode(): autograd still records every forward pass.',
   },
+  // The walk collects `.eval()` / `.train()` calls and a module-level `set_grad_enabled(False)`; the
+  // calls of models are taken from the facts' list of calls at the end.
+  calls: { methods: ['eval', 'train'], callees: SET_GRAD_OFF },
   create(ctx) {
     const { facts } = ctx;
     const evals: EvalCall[] = [];
-    const modelCalls: Node[] = [];
     const trains: EvalCall[] = [];
     let gradOffGlobally = false;
     let trains_: boolean | undefined;
@@ -89,16 +97,14 @@ export const PT003: Rule = {
       call(node) {
         torchFile ??= importsModule(facts, 'torch');
         if (!torchFile) return;
-        const m = methodCall(node);
-        if (m && (m.method === 'eval' || m.method === 'train') && (m.receiver.type === 'identifier' || m.receiver.type === 'attribute')) {
+        if (isModeSwitch(node)) {
+          const m = methodCall(node)!;
           const args = argumentNodes(node);
           const trainOff = m.method === 'train' && args.length === 1 && args[0].type === 'false';
           if (m.method === 'eval' && args.length === 0 || trainOff) evals.push({ node, receiver: m.receiver.text, scope: scopeOf(facts, node).index });
           else if (m.method === 'train') trains.push({ node, receiver: m.receiver.text, scope: scopeOf(facts, node).index });
           return;
         }
-        const fn = node.childForFieldName('function');
-        if (fn?.type === 'identifier' || fn?.type === 'attribute') modelCalls.push(node);
         if (SET_GRAD_OFF.has(facts.callee(node) ?? '') && node.parent?.type === 'expression_statement') gradOffGlobally = true;
       },
       exit() {
@@ -113,9 +119,12 @@ export const PT003: Rule = {
           else receivers.set(e.receiver, [e]);
         }
         const lengths = new Set([...receivers.keys()].map((r) => r.length));
-        for (const call of modelCalls) {
-          const fn = call.childForFieldName('function')!;
-          if (!lengths.has(fn.endIndex - fn.startIndex)) continue;
+        // Calls of a name or an attribute (`model(x)`, `self.net(x)`), other than the `.eval()` /
+        // `.train()` calls themselves.
+        for (const call of facts.calls) {
+          const fn = call.childForFieldName('function');
+          if (fn?.type !== 'identifier' && fn?.type !== 'attribute') continue;
+          if (!lengths.has(fn.endIndex - fn.startIndex) || isModeSwitch(call)) continue;
           const callee = fn.text;
           const candidates = receivers.get(callee);
           if (!candidates) continue;
