@@ -77,13 +77,14 @@ function log(msg) { process.stderr.write(`[bench] ${msg}\n`); }
  * and their ratio holds. Latency stats in ms over all rounds' samples, per task name; `ratios` are the
  * per-round ratios of each task's median to the first task's.
  */
-function tinyRounds(tasks, rounds, perRound, warmup = 2) {
+function tinyRounds(tasks, rounds, perRound) {
+  for (const [, fn] of tasks) warmUp(fn);
   const samples = Object.fromEntries(tasks.map(([name]) => [name, []]));
   const perRoundRatios = Object.fromEntries(tasks.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     const medians = [];
     for (const [name, fn] of tasks) {
-      const bench = new Bench({ time: 0, iterations: perRound, warmupTime: 0, warmupIterations: round === 0 ? warmup : 0, retainSamples: true });
+      const bench = new Bench({ time: 0, iterations: perRound, warmupTime: 0, warmupIterations: 0, retainSamples: true });
       bench.add(name, fn);
       bench.runSync();
       const r = bench.tasks[0].result;
@@ -100,6 +101,18 @@ function tinyRounds(tasks, rounds, perRound, warmup = 2) {
   }
   return out;
 }
+
+/**
+ * Untimed runs before a measurement: at least twice and for at least WARMUP_MS, so that what is timed
+ * is code the JIT has compiled for this input, as in a server or a CLI run that has been going for a
+ * while (two runs of a small input took a few milliseconds: the first rounds of the seven samples then
+ * measured the compiler as much as the analysis).
+ */
+function warmUp(fn, minRuns = 2) {
+  const t0 = performance.now();
+  for (let i = 0; i < minRuns || performance.now() - t0 < WARMUP_MS; i++) fn();
+}
+const WARMUP_MS = 300;
 
 /** tinybench: `iterations` timed runs after `warmup` untimed ones; latency stats in ms. */
 function tiny(name, fn, iterations, warmup = 2) {
