@@ -229,3 +229,52 @@ describe('countBefore', () => {
     expect(countBefore([], () => true)).toBe(0);
   });
 });
+
+describe('which def a bare name means (visibleDefs)', () => {
+  beforeAll(async () => { await initParser(); });
+
+  // Several `def f` (as in test files): the one in the innermost enclosing scope that defines it, the
+  // latest before the call there, else the first after; a def in a loop belongs to the function
+  // around it; methods are not visible by bare name.
+  const SRC = [
+    'f(0)',                    // before every def: the first module-level one after (A)
+    'def f(a):',               // A
+    '    return a',
+    'def g():',
+    '    f(1)',                // g defines f, but only after: g's first (B)
+    '    def f(b):',           // B
+    '        return b',
+    '    f(2)',                // B
+    '    for i in range(3):',
+    '        def f(c):',       // C: in g's loop, g's
+    '            return c',
+    '        f(3)',            // C
+    'class K:',
+    '    def f(self):',        // M: a method
+    '        return f(4)',     // from the method: the module's, latest before (A)',
+    'f(5)',                    // A (D comes after)
+    'def f(d):',               // D
+    '    return -d',
+    'f(6)',                    // D
+    'def h():',
+    '    f(7)',                // h defines no f: the module's, latest before (D)
+    '',
+  ].join('\n');
+
+  const param = (f: Facts, d: { params?: string[] }) => d.params?.join(',');
+
+  it.each([['f(0)', 'a'], ['f(1)', 'b'], ['f(2)', 'b'], ['f(3)', 'c'], ['f(4)', 'a'], ['f(5)', 'a'], ['f(6)', 'd'], ['f(7)', 'd']])(
+    '%s means the def of f(%s)', (text, p) => {
+      const f = factsOf(SRC);
+      const at = call(f, text);
+      expect(f.visibleDefs('f', at as never).map((d) => param(f, d))).toEqual([p]);
+      expect(f.visibleDefs('f', at as never, true).map((d) => param(f, d))).toEqual([p]);
+    });
+
+  it('a name with one def means it from anywhere unless strict; strict finds no method by bare name', () => {
+    const f = factsOf('class K:\n    def only(self):\n        return 1\nonly()\n');
+    const at = call(f, 'only()');
+    expect(f.visibleDefs('only', at as never).map((d) => d.name)).toEqual(['only']);
+    expect(f.visibleDefs('only', at as never, true)).toEqual([]);
+  });
+});

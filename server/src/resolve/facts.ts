@@ -355,19 +355,41 @@ export class Facts {
   visibleDefs(name: string, at: Node, strict = false): Container[] {
     const defs = this.functionsByName.get(name) ?? [];
     if (!strict && defs.length <= 1) return defs;
-    const owner = (d: Container) => {
-      let i = d.parent;
-      while (i > 0 && !['function', 'lambda', 'class'].includes(this.containers[i].kind)) i = this.containers[i].parent;
-      return i;
-    };
-    for (const scope of this.ancestors(at)) {
+    const byOwner = this.defsByOwner(name, defs);
+    const start = at.startIndex;
+    for (let i = this.containerIndex(at); i >= 0; i = this.containers[i].parent) {
+      const scope = this.containers[i];
       if (scope.kind !== 'function' && scope.kind !== 'lambda' && scope.kind !== 'module') continue;
-      const here = defs.filter((d) => owner(d) === scope.index);
-      if (here.length === 0) continue;
-      const before = here.filter((d) => d.start < at.startIndex);
-      return [before.length ? before[before.length - 1] : here[0]];
+      const here = byOwner.get(scope.index);
+      if (!here) continue;
+      const before = countBefore(here, (d) => d.start < start);
+      return [before > 0 ? here[before - 1] : here[0]];
     }
     return strict ? [] : defs;
+  }
+
+  /**
+   * name → its defs by the function, lambda or class they are defined in (0: the module), in document
+   * order; made once per name (a test file or a generated one defines the same name in many places,
+   * and rules ask per call).
+   */
+  private readonly defIndex = new Map<string, { length: number; byOwner: Map<number, Container[]> }>();
+
+  private defsByOwner(name: string, defs: Container[]): Map<number, Container[]> {
+    let entry = this.defIndex.get(name);
+    if (!entry || entry.length !== defs.length) {
+      const byOwner = new Map<number, Container[]>();
+      for (const d of defs) {
+        let owner = d.parent;
+        while (owner > 0 && !OWNER_KINDS.has(this.containers[owner].kind)) owner = this.containers[owner].parent;
+        const list = byOwner.get(owner);
+        if (list) list.push(d);
+        else byOwner.set(owner, [d]);
+      }
+      entry = { length: defs.length, byOwner };
+      this.defIndex.set(name, entry);
+    }
+    return entry.byOwner;
   }
 
   /** Latest assignment to `name` visible at `node` (same function scope, else module scope). */
@@ -666,8 +688,16 @@ export class Facts {
       const a = this.assignmentBefore(arg.text, arg);
       const callee = a?.value.type === 'call' ? a.value.childForFieldName('function') : null;
       if (callee?.type === 'identifier') {
-        const cls = this.containers.find((c) => c.kind === 'class' && c.node.childForFieldName('name')?.text === callee.text);
-        if (cls) return this.containers.filter((c) => c.kind === 'function' && c.parent === cls.index && (c.name === 'forward' || c.name === '__call__'));
+        const cls = this.firstClassNamed(callee.text);
+        if (cls) {
+          // Its methods: the containers after it that start inside it (containers are in document order).
+          const methods: Container[] = [];
+          for (let i = cls.index + 1; i < this.containers.length && this.containers[i].start < cls.end; i++) {
+            const c = this.containers[i];
+            if (c.kind === 'function' && c.parent === cls.index && (c.name === 'forward' || c.name === '__call__')) methods.push(c);
+          }
+          return methods;
+        }
       }
       return [];
     }
@@ -680,6 +710,23 @@ export class Facts {
       return inner && w!.args.length === 1 ? inner : [];
     }
     return [];
+  }
+
+  private classesByName: Map<string, Container> | undefined;
+  private classesIndexed = 0;
+
+  /** The first class of the file with this name, if any (made once the containers are all known). */
+  private firstClassNamed(name: string): Container | undefined {
+    if (!this.classesByName || this.classesIndexed !== this.containers.length) {
+      this.classesIndexed = this.containers.length;
+      this.classesByName = new Map();
+      for (const c of this.containers) {
+        if (c.kind !== 'class') continue;
+        const n = c.node.childForFieldName('name')?.text;
+        if (n !== undefined && !this.classesByName.has(n)) this.classesByName.set(n, c);
+      }
+    }
+    return this.classesByName.get(name);
   }
 
   private markScopes(): void {
@@ -756,6 +803,9 @@ class Binding implements Assignment {
     return this.facts.qualifiedName(this.value.childForFieldName('function'));
   }
 }
+
+/** The containers a def belongs to (its owner for `visibleDefs`): a def inside a loop or a `with` belongs to the function around it. */
+const OWNER_KINDS = new Set<Container['kind']>(['function', 'lambda', 'class']);
 
 const PATTERNS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list']);
 

@@ -8,8 +8,12 @@ const NUMBER_LITERALS = new Set(['integer', 'float']);
 const NUMBER_BUILTINS = new Set(['int', 'float', 'round', 'abs']);
 const SHAPED_FACTORIES = new Set(['tensorflow.zeros', 'tensorflow.ones', 'tensorflow.fill', 'tensorflow.random.normal', 'tensorflow.random.uniform']);
 
-/** The tf.function wrapper (decorator expression or `tf.function(...)` call) behind a called name, if any. */
-function tfFunctionWrapper(facts: Facts, call: Node): Node | undefined {
+/**
+ * The tf.function wrapper (decorator expression or `tf.function(...)` call) behind a called name, if
+ * any. `decorated` keeps the answer for a name (a def or a method of that name decorated with
+ * tf.function: the first such in the file), which is asked again at every call of that name.
+ */
+function tfFunctionWrapper(facts: Facts, call: Node, decorated: Map<string, Node | null>): Node | undefined {
   const fn = call.childForFieldName('function');
   let name: string | undefined;
   if (fn?.type === 'identifier') {
@@ -20,12 +24,18 @@ function tfFunctionWrapper(facts: Facts, call: Node): Node | undefined {
     name = fn.childForFieldName('attribute')?.text;
   }
   if (!name) return undefined;
+  const methodsOnly = fn?.type === 'attribute';
+  const key = `${methodsOnly ? 'method' : 'def'} ${name}`;
+  const known = decorated.get(key);
+  if (known !== undefined) return known ?? undefined;
+  let found: Node | undefined;
   for (const d of facts.functionsByName.get(name) ?? []) {
-    if (fn?.type === 'attribute' && facts.containers[d.parent]?.kind !== 'class') continue;
-    const expr = tfFunctionDecorator(facts, d);
-    if (expr) return expr;
+    if (methodsOnly && facts.containers[d.parent]?.kind !== 'class') continue;
+    found = tfFunctionDecorator(facts, d);
+    if (found) break;
   }
-  return undefined;
+  decorated.set(key, found ?? null);
+  return found;
 }
 
 /** The `@tf.function` / `@tf.function(…)` decorator expression of a def, if it has one. */
@@ -120,6 +130,7 @@ export const TF101: Rule = {
   create(ctx) {
     const { facts } = ctx;
     const shapes = new Map<string, Array<{ arg: Node; shape: string; fn: string }>>();
+    const decorated = new Map<string, Node | null>();
     // The names a tf.function can be called by here: defs decorated with it, names assigned a
     // `tf.function(…)` (a superset of what tfFunctionWrapper finds, made once; none without a
     // TensorFlow import, since only an import makes a name resolve to tensorflow.function).
@@ -144,7 +155,7 @@ export const TF101: Rule = {
     return {
       call(node) {
         if (!mayBeWrapped(node)) return;
-        const wrapper = tfFunctionWrapper(facts, node);
+        const wrapper = tfFunctionWrapper(facts, node, decorated);
         if (!wrapper) return;
         if (wrapper.type === 'call' && keywordArg(wrapper, 'input_signature')) return;
         const fnText = node.childForFieldName('function')!.text;

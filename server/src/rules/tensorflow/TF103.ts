@@ -73,12 +73,15 @@ export const TF103: Rule = {
       return n;
     }
 
-    // Built once, on the first pipeline that lacks a prefetch: the chains that do prefetch, by root, and calls by simple name.
-    let prefetchRoots: Array<{ root: Node; at: number }> | undefined;
+    // Built once, on the first pipeline that lacks a prefetch: the chains that do prefetch, by the name
+    // they start from (with where the prefetch is and the function it is in), and calls by simple name.
+    let prefetchRoots: Map<string, Array<{ at: number; fn: number | undefined }>> | undefined;
     let byName: Map<string, Node[]> | undefined;
+    // Whether a function's result is prefetched by its callers, by function and depth.
+    const returnedMemo = new Map<string, boolean>();
     const index = () => {
       if (prefetchRoots && byName) return;
-      prefetchRoots = [];
+      prefetchRoots = new Map();
       byName = new Map();
       for (const c of facts.calls) {
         const callee = c.childForFieldName('function');
@@ -87,7 +90,14 @@ export const TF103: Rule = {
         const list = byName.get(name) ?? [];
         list.push(c);
         byName.set(name, list);
-        if (name === 'prefetch' || (name === 'apply' && /prefetch/.test(c.text))) prefetchRoots.push({ root: chainOf(facts, outermost(c)).root, at: c.startIndex });
+        if (name === 'prefetch' || (name === 'apply' && /prefetch/.test(c.text))) {
+          const root = chainOf(facts, outermost(c)).root;
+          if (root.type !== 'identifier') continue;
+          const roots = prefetchRoots.get(root.text);
+          const entry = { at: c.startIndex, fn: facts.enclosingFunction(root)?.index };
+          if (roots) roots.push(entry);
+          else prefetchRoots.set(root.text, [entry]);
+        }
       }
     };
 
@@ -101,15 +111,23 @@ export const TF103: Rule = {
       let parent = expr.parent;
       while (parent?.type === 'parenthesized_expression') { expr = parent; parent = parent.parent; }
       const fn = facts.enclosingFunction(expr);
-      const returned = (f: typeof fn) => !!f?.name && (byName!.get(f.name) ?? []).some((c) => {
-        const outer = outermost(c);
-        return (outer.id !== c.id && chainOf(facts, outer).links.some(prefetches)) || prefetchedLater(outer, depth + 1);
-      });
+      const returned = (f: typeof fn): boolean => {
+        if (!f?.name) return false;
+        const key = `${f.index}:${depth}`;
+        let known = returnedMemo.get(key);
+        if (known === undefined) {
+          known = (byName!.get(f.name) ?? []).some((c) => {
+            const outer = outermost(c);
+            return (outer.id !== c.id && chainOf(facts, outer).links.some(prefetches)) || prefetchedLater(outer, depth + 1);
+          });
+          returnedMemo.set(key, known);
+        }
+        return known;
+      };
       if (parent?.type === 'return_statement') return returned(fn);
       if (parent?.type !== 'assignment' || parent.childForFieldName('left')?.type !== 'identifier') return false;
       const name = parent.childForFieldName('left')!.text;
-      if (prefetchRoots!.some((p) => p.at > expr.endIndex && p.root.type === 'identifier' && p.root.text === name &&
-        facts.enclosingFunction(p.root)?.index === fn?.index)) return true;
+      if (prefetchRoots!.get(name)?.some((p) => p.at > expr.endIndex && p.fn === fn?.index)) return true;
       // `return ds` later in the same function: the callers may prefetch.
       return !!fn && new RegExp(`\\breturn\\s+${name}\\s*$`, 'm').test(fn.node.text.slice(expr.endIndex - fn.node.startIndex)) && returned(fn);
     }
