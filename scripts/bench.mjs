@@ -248,7 +248,7 @@ await core.initParser();
 const parser = core.createParser();
 results.rules = core.ruleCount();
 
-const iterationsFor = (lines) => (QUICK ? (lines >= 50000 ? 2 : 5) : lines >= 50000 ? 4 : lines >= 5000 ? 15 : 40);
+const iterationsFor = (lines) => (QUICK ? (lines >= 50000 ? 2 : 5) : lines >= 50000 ? 4 : lines >= 5000 ? 15 : lines >= 1000 ? 40 : 200);
 /** The paced keystroke loop's interval: 10 keystrokes a second, a fast typist. */
 const PACE_MS = 100;
 /** Keystroke loops stop early past this much time per file (but after at least 10 keystrokes). */
