@@ -51,10 +51,10 @@ export class SyntaxTree {
 
   /**
    * The node numbered `i` (pre-order): a new object on every call, as web-tree-sitter makes a new
-   * `Node` on every read. Nodes are told apart by `id` (or `equals`), never by `===`. Keeping one
-   * object per node for the whole analysis made every node an analysis touched live until it ended,
-   * and garbage collection copy them: on the 50,000-line benchmark file that was a fifth of the
-   * analysis time. Made afresh, most die young, where collecting them costs nothing.
+   * `Node` on every read. Nodes are told apart by `id` (or `equals`), never by `===`. Kept, one object
+   * per node, every node an analysis touched lived until it ended, and each young-generation scavenge
+   * copied them: on the 50,000-line benchmark file, a fifth of the analysis time. Made afresh, most
+   * die young, where collecting them costs nothing.
    */
   node(i: number): SyntaxNode {
     return new SyntaxNode(this, i);

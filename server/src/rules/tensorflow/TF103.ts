@@ -41,13 +41,6 @@ function isDataset(facts: Facts, chain: Chain, depth = 0): boolean {
   return isDataset(facts, chainOf(facts, a.value), depth + 1);
 }
 
-/** `call` is the object of a method call's function (`call.m(…)`): a link of a longer chain. */
-function isChainLink(call: Node): boolean {
-  const attr = call.parent;
-  return attr?.type === 'attribute' && attr.childForFieldName('object')?.id === call.id &&
-    attr.parent?.type === 'call' && attr.parent.childForFieldName('function')?.id === attr.id;
-}
-
 const prefetches = (l: Link) => l.method === 'prefetch' || (l.method === 'apply' && /prefetch/.test(l.call.text));
 
 export const TF103: Rule = {
@@ -141,7 +134,7 @@ export const TF103: Rule = {
         if (!dataFile) return;
         // Only the outermost call of a chain (`a.b().c()`: the `.c()` call; the `.b()` call is the
         // object of its function), whatever its method: an inner link is checked with its chain.
-        if (node.childForFieldName('function')?.type !== 'attribute' || isChainLink(node)) return;
+        if (node.childForFieldName('function')?.type !== 'attribute' || outermost(node).id !== node.id) return;
         // Check the chain's methods before building it (most method calls are not tf.data).
         let links = 0;
         let transforms = true;
