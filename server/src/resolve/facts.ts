@@ -761,34 +761,34 @@ export class Facts {
 
   /** Functions nested in traced functions, or called by name from them, run at trace time too. */
   private propagateTraced(): void {
-    for (const c of this.containers) {
-      if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced && !c.eager) {
-        const outer = this.tracedScope(c.node);
-        if (outer && outer.index !== c.index) c.traced = outer.traced;
+    const inheritFromOuter = () => {
+      for (const c of this.containers) {
+        if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced && !c.eager) {
+          const outer = this.tracedScope(c.node);
+          if (outer && outer.index !== c.index) c.traced = outer.traced;
+        }
       }
+    };
+    inheritFromOuter();
+    // The calls that can spread a trace: of a bare name that some def in the file has (found once,
+    // not in every round).
+    const byName: Array<{ call: Node; name: string }> = [];
+    for (const call of this.calls) {
+      const fnNode = call.childForFieldName('function');
+      if (fnNode?.type === 'identifier' && this.functionsByName.has(fnNode.text)) byName.push({ call, name: fnNode.text });
     }
     let changed = true;
     for (let round = 0; changed && round < 10; round++) {
       changed = false;
-      for (const call of this.calls) {
-        const fnNode = call.childForFieldName('function');
-        if (fnNode?.type !== 'identifier') continue;
-        if (!this.functionsByName.has(fnNode.text)) continue;
+      for (const { call, name } of byName) {
         const scope = this.tracedScope(call);
         if (!scope) continue;
         // Only the def the name means at the call: a test file's many `def f` in other tests are not called here.
-        for (const d of this.visibleDefs(fnNode.text, call, true)) {
+        for (const d of this.visibleDefs(name, call, true)) {
           if (!d.traced && !d.eager) { d.traced = scope.traced; changed = true; }
         }
       }
-      if (changed) {
-        for (const c of this.containers) {
-          if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced && !c.eager) {
-            const outer = this.tracedScope(c.node);
-            if (outer && outer.index !== c.index) c.traced = outer.traced;
-          }
-        }
-      }
+      if (changed) inheritFromOuter();
     }
   }
 }
