@@ -12,7 +12,7 @@ import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
 import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
 import { flatten, lastFlattenDirect, preorder } from '../../server/src/parse/syntax';
-import { NodeTable, SyntaxTree, type SyntaxNode } from '../../server/src/parse/mirror';
+import { SyntaxTree, type SyntaxNode } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
 import { analyzeSyntax } from '../../server/src/analyze';
 import { analyzeTextSync } from '../../server/src/engine';
@@ -164,20 +164,6 @@ describe('SyntaxTree mirrors the web-tree-sitter tree', () => {
     expect(mirror.rootNode.descendantsOfType('integer').map((n) => n.text)).toEqual(Array.from({ length: 3000 }, (_, i) => String(i)));
     tree.delete();
     parser.delete();
-  });
-});
-
-describe('NodeTable', () => {
-  it('keeps values by number across pages, undefined where never set, null as a value', () => {
-    const t = new NodeTable<string | null>();
-    const at = [0, 5, 1023, 1024, 1025, 70000, 2 ** 20 + 3];
-    at.forEach((i) => t.set(i, `v${i}`));
-    t.set(6, null);
-    for (const i of at) expect(t.get(i)).toBe(`v${i}`);
-    expect(t.get(6)).toBeNull();
-    for (const i of [1, 7, 1022, 1026, 69999, 70001, 5000, 2 ** 20 + 2]) expect(t.get(i)).toBeUndefined();
-    t.set(1024, 'again');
-    expect(t.get(1024)).toBe('again');
   });
 });
 

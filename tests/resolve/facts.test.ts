@@ -45,6 +45,32 @@ describe('imports and qualified names', () => {
     expect(f.callee(call(f, 'tf.function'))).toBe('.nn.function');
   });
 
+  it('answers every link of a chain the same, whichever is asked first, and gives up on over-long chains', () => {
+    const src = 'import torch\na = torch.nn.functional.relu(x)\nb = torch.nn.functional.relu(y)\nc = torch.nn.Linear(1)\nd = other.nn.Linear(2)\n';
+    // The function of `torch.nn.functional.relu(x)` and its objects, outermost first.
+    const links = (f: Facts, prefix: string) => {
+      const out = [];
+      for (let n = call(f, prefix).childForFieldName('function'); n; n = n.childForFieldName('object')) out.push(n);
+      return out;
+    };
+    const expected = ['torch.nn.functional.relu', 'torch.nn.functional', 'torch.nn', 'torch'];
+    const outerFirst = factsOf(src);
+    expect(links(outerFirst, 'torch.nn.functional.relu(x)').map((n) => outerFirst.qualifiedName(n))).toEqual(expected);
+    const innerFirst = factsOf(src);
+    expect(links(innerFirst, 'torch.nn.functional.relu(x)').reverse().map((n) => innerFirst.qualifiedName(n))).toEqual([...expected].reverse());
+    for (const f of [outerFirst, innerFirst]) {
+      expect(f.callee(call(f, 'torch.nn.functional.relu(y)'))).toBe('torch.nn.functional.relu');
+      expect(f.callee(call(f, 'torch.nn.Linear'))).toBe('torch.nn.Linear');
+      expect(f.callee(call(f, 'other.nn.Linear'))).toBeUndefined();
+      expect(f.qualifiedName(call(f, 'other.nn.Linear').childForFieldName('function'))).toBeUndefined();
+    }
+    // A name grows by one more link while it is at most 512 characters long; past that, no name.
+    const chain = (links: number) => `torch${'.a'.repeat(links)}`;
+    const long = factsOf(`import torch\n${chain(254)}(x)\n${chain(255)}(y)\n`);
+    expect(long.callee(call(long, `${chain(254)}(x)`))).toBe(chain(254));
+    expect(long.callee(call(long, `${chain(255)}(y)`))).toBeUndefined();
+  });
+
   it('records star imports and relative imports sensibly', () => {
     const f = factsOf('from torch.nn.functional import *\nfrom .models import Net\nrelu(x)\nNet()');
     expect(f.imports.starModules).toEqual(['torch.nn.functional']);

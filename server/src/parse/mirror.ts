@@ -153,18 +153,6 @@ export class SyntaxTree {
 }
 
 /**
- * Values by node number, kept in pages of 1,024 made on first write. A JavaScript array as long as a
- * tree has nodes costs milliseconds just to allocate (`new Array(69000)`, the 5k-line benchmark file's
- * node count, took 2–3 ms on Node 20; `new Array(1024)` a microsecond), more than the analysis of a
- * small file.
- */
-export class NodeTable<T> {
-  private readonly pages: Array<Array<T | undefined> | undefined> = [];
-  get(i: number): T | undefined { return this.pages[i >> 10]?.[i & 1023]; }
-  set(i: number, value: T): void { (this.pages[i >> 10] ??= new Array<T | undefined>(1024))[i & 1023] = value; }
-}
-
-/**
  * The mirror of one document across its versions: keeps the columns of the last version mirrored
  * (typed arrays, no node objects) so that the next version re-walks only the top-level statements an
  * edit touched and copies the others (`splice` in syntax.ts). One per document being edited.
