@@ -60,6 +60,14 @@ function compare(tree: Tree, source: string, mirror: SyntaxTree): void {
     same(m.parent, r.parent, `${where} parent`);
     expect(m.children.map((c) => c.id), `${where} children`).toEqual(r.children.map((c) => mirror.fromTreeNode(c)!.id));
     expect(m.namedChildren.map((c) => c.id), `${where} named children`).toEqual(r.namedChildren.map((c) => mirror.fromTreeNode(c)!.id));
+    // Counted and indexed from the columns, without the arrays: the same answers.
+    expect([m.childCount, m.namedChildCount], `${where} counts`).toEqual([r.childCount, r.namedChildCount]);
+    for (const k of new Set([0, 1, r.childCount - 1, r.childCount])) if (k >= 0) same(m.child(k), r.child(k), `${where} child ${k}`);
+    for (const k of new Set([0, 1, r.namedChildCount - 1, r.namedChildCount])) if (k >= 0) same(m.namedChild(k), r.namedChild(k), `${where} named child ${k}`);
+    same(m.firstChild, r.firstChild, `${where} first child`);
+    same(m.lastChild, r.lastChild, `${where} last child`);
+    same(m.firstNamedChild, r.firstNamedChild, `${where} first named child`);
+    same(m.lastNamedChild, r.lastNamedChild, `${where} last named child`);
     for (const f of fields) {
       same(m.childForFieldName(f), r.childForFieldName(f), `${where} field ${f}`);
       expect(m.childrenForFieldName(f).map((c) => c.id), `${where} fields ${f}`)

@@ -202,12 +202,15 @@ function namesOf(language: Language): LanguageNames {
 }
 
 
-/** A node of a `SyntaxTree`; the same names and meanings as web-tree-sitter's `Node`. */
+/**
+ * A node of a `SyntaxTree`; the same names and meanings as web-tree-sitter's `Node`. Two fields and
+ * nothing remembered: `children`, `namedChildren` and `text` are made on each read, as the library
+ * makes them, and the counts and indexed children are read from the columns without an array. Kept
+ * on the node (as this class once did), they went wherever a node was kept: a long-lived node (the
+ * facts keep every call, assignment value and container) held its children and their arrays with it,
+ * which each scavenge copied, and every node was 60 % larger.
+ */
 export class SyntaxNode {
-  private kids: SyntaxNode[] | undefined;
-  private named: SyntaxNode[] | undefined;
-  private memoText: string | undefined;
-
   constructor(readonly tree: SyntaxTree, readonly id: number) {}
 
   get typeId(): number { return this.tree.typeIdOf(this.id); }
@@ -220,7 +223,7 @@ export class SyntaxNode {
   get startPosition(): Point { return this.tree.position(this.tree.startOf(this.id)); }
   get endPosition(): Point { return this.tree.position(this.tree.endOf(this.id)); }
   get text(): string {
-    return (this.memoText ??= this.tree.text.slice(this.tree.startOf(this.id), this.tree.endOf(this.id)));
+    return this.tree.text.slice(this.tree.startOf(this.id), this.tree.endOf(this.id));
   }
 
   get parent(): SyntaxNode | null {
@@ -229,34 +232,52 @@ export class SyntaxNode {
   }
 
   get children(): SyntaxNode[] {
-    if (!this.kids) {
-      const t = this.tree;
-      const kids: SyntaxNode[] = [];
-      for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) kids.push(t.node(c));
-      this.kids = kids;
-    }
-    return this.kids;
+    const t = this.tree;
+    const kids: SyntaxNode[] = [];
+    for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) kids.push(t.node(c));
+    return kids;
   }
 
   get namedChildren(): SyntaxNode[] {
-    if (!this.named) {
-      // From the columns: no objects for the punctuation and keywords between them.
-      const t = this.tree;
-      const named: SyntaxNode[] = [];
-      for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) if (t.isNamed(c)) named.push(t.node(c));
-      this.named = named;
-    }
-    return this.named;
+    // From the columns: no objects for the punctuation and keywords between them.
+    const t = this.tree;
+    const named: SyntaxNode[] = [];
+    for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) if (t.isNamed(c)) named.push(t.node(c));
+    return named;
   }
 
-  get childCount(): number { return this.children.length; }
-  get namedChildCount(): number { return this.namedChildren.length; }
-  child(index: number): SyntaxNode | null { return this.children[index] ?? null; }
-  namedChild(index: number): SyntaxNode | null { return this.namedChildren[index] ?? null; }
-  get firstChild(): SyntaxNode | null { return this.child(0); }
-  get lastChild(): SyntaxNode | null { return this.children[this.children.length - 1] ?? null; }
-  get firstNamedChild(): SyntaxNode | null { return this.namedChild(0); }
-  get lastNamedChild(): SyntaxNode | null { return this.namedChildren[this.namedChildren.length - 1] ?? null; }
+  get childCount(): number { return this.countChildren(false); }
+  get namedChildCount(): number { return this.countChildren(true); }
+  child(index: number): SyntaxNode | null { return this.nthChild(index, false); }
+  namedChild(index: number): SyntaxNode | null { return this.nthChild(index, true); }
+  get firstChild(): SyntaxNode | null { return this.nthChild(0, false); }
+  get lastChild(): SyntaxNode | null { return this.lastOf(false); }
+  get firstNamedChild(): SyntaxNode | null { return this.nthChild(0, true); }
+  get lastNamedChild(): SyntaxNode | null { return this.lastOf(true); }
+
+  private countChildren(named: boolean): number {
+    const t = this.tree;
+    let n = 0;
+    for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) if (!named || t.isNamed(c)) n++;
+    return n;
+  }
+
+  private nthChild(index: number, named: boolean): SyntaxNode | null {
+    if (index < 0) return null;
+    const t = this.tree;
+    for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) {
+      if (named && !t.isNamed(c)) continue;
+      if (index-- === 0) return t.node(c);
+    }
+    return null;
+  }
+
+  private lastOf(named: boolean): SyntaxNode | null {
+    const t = this.tree;
+    let last = -1;
+    for (let c = this.id + 1, end = t.afterOf(this.id); c < end; c = t.afterOf(c)) if (!named || t.isNamed(c)) last = c;
+    return last < 0 ? null : t.node(last);
+  }
 
   /** The first child in the field (a field on a hidden node is reported on its visible children, as tree-sitter does). */
   childForFieldName(name: string): SyntaxNode | null {
