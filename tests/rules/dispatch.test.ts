@@ -123,6 +123,35 @@ describe('call filters (Rule.calls)', () => {
     expect(seenWith({ calleePrefixes: ['numpy.asarray.'] }).filtered).toEqual([]);
   });
 
+  it('several filtered rules wanting one call see it in rule order, whichever key each matched by', () => {
+    // Matched by prefix, by bare name, by exact callee, by method: the index finds them in another
+    // order (method and name first, then callee, then prefixes) and must hand them out in rule order.
+    const order: string[] = [];
+    const rule = (code: string, calls: Rule['calls']): Rule => ({
+      meta: { code, name: code, framework: 'portability', category: 'portability', defaultSeverity: 'hint', fixable: false, summary: '' },
+      calls,
+      create: () => ({ call: (n) => { order.push(`${code} ${n.text}`); } }),
+    });
+    const source = 'import torch\nfrom torch import zeros\ntorch.zeros(3).sum()\nzeros(2)\n';
+    const rules = [
+      rule('TEST001', { calleePrefixes: ['torch.'] }),
+      rule('TEST002', { names: ['zeros'] }),
+      rule('TEST003', { callees: ['torch.zeros'] }),
+      rule('TEST004', { methods: ['zeros', 'sum'] }),
+      rule('TEST005', { calleePrefixes: ['torch.z'] }),
+    ];
+    const parser = createParser();
+    const tree = parser.parse(source)!;
+    analyzeSyntax(new SyntaxTree(tree, source), source, { select: ['TEST'] }, rules);
+    tree.delete();
+    parser.delete();
+    expect(order).toEqual([
+      'TEST004 torch.zeros(3).sum()',
+      'TEST001 torch.zeros(3)', 'TEST003 torch.zeros(3)', 'TEST004 torch.zeros(3)', 'TEST005 torch.zeros(3)',
+      'TEST001 zeros(2)', 'TEST002 zeros(2)', 'TEST003 zeros(2)', 'TEST005 zeros(2)',
+    ]);
+  });
+
   it('the same filter object in another rule set, or another filter under the same code, is indexed afresh', () => {
     const a = seenWith({ methods: ['item'] }).filtered;
     const b = seenWith({ methods: ['sum'] }).filtered;
