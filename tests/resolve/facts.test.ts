@@ -49,7 +49,7 @@ describe('imports and qualified names', () => {
     const src = 'import torch\na = torch.nn.functional.relu(x)\nb = torch.nn.functional.relu(y)\nc = torch.nn.Linear(1)\nd = other.nn.Linear(2)\n';
     // The function of `torch.nn.functional.relu(x)` and its objects, outermost first.
     const links = (f: Facts, prefix: string) => {
-      const out = [];
+      const out: Node[] = [];
       for (let n = call(f, prefix).childForFieldName('function'); n; n = n.childForFieldName('object')) out.push(n);
       return out;
     };
