@@ -11,6 +11,12 @@ export function methodCall(call: Node): { method: string; receiver: Node } | und
   return attr && recv ? { method: attr.text, receiver: recv } : undefined;
 }
 
+/** The name a call is made by: `f` for `f(…)`, `m` for `x.m(…)` (undefined for `f()(…)`, `x[0](…)`…). */
+export function calledName(call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+}
+
 /** A call to the builtin `name` (not shadowed by an import, def or module-level assignment). */
 export function isBuiltinCall(call: Node, name: string, facts: Facts): boolean {
   const fn = call.childForFieldName('function');

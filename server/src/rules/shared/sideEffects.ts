@@ -5,7 +5,7 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { CallFilter, Fix, RuleContext, Visitor } from '../types';
 import type { Container, Facts, TraceKind } from '../../resolve/facts';
-import { argumentNodes, isBuiltinCall, isLocalTo, methodCall } from '../util';
+import { argumentNodes, calledName, isBuiltinCall, isLocalTo, methodCall } from '../util';
 
 const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'popitem', 'remove', 'clear', 'add', 'discard', 'setdefault', 'update', 'appendleft']);
 
@@ -33,8 +33,7 @@ function isOuterContainer(name: string, fnIndex: number, ctx: RuleContext): bool
   if (!a) return false;
   if (CONTAINER_VALUES.has(a.value.type)) return true;
   if (a.value.type === 'call') {
-    const f = a.value.childForFieldName('function');
-    const simple = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+    const simple = calledName(a.value);
     return !!simple && CONTAINER_CALLS.has(simple);
   }
   return false;

@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
 import { keywordArg, positionalArgs } from '../../resolve/facts';
 import type { Rule } from '../types';
-import { argumentNodes, importsModule } from '../util';
+import { argumentNodes, calledName, importsModule } from '../util';
 
 const NUMBER_LITERALS = new Set(['integer', 'float']);
 const NUMBER_BUILTINS = new Set(['int', 'float', 'round', 'abs']);
@@ -148,8 +148,7 @@ export const TF101: Rule = {
         }
       }
       if (wrappedNames.size === 0) return false;
-      const fn = call.childForFieldName('function');
-      const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      const name = calledName(call);
       return !!name && wrappedNames.has(name);
     };
     return {

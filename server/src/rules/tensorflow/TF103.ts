@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';
 import type { Rule } from '../types';
-import { argumentNodes, importsModule } from '../util';
+import { argumentNodes, calledName, importsModule } from '../util';
 
 /** `tf.data.Dataset` methods that return a dataset. */
 const TRANSFORMS = new Set([
@@ -77,8 +77,7 @@ export const TF103: Rule = {
       prefetchRoots = new Map();
       byName = new Map();
       for (const c of facts.calls) {
-        const callee = c.childForFieldName('function');
-        const name = callee?.type === 'identifier' ? callee.text : callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+        const name = calledName(c);
         if (!name) continue;
         const list = byName.get(name) ?? [];
         list.push(c);

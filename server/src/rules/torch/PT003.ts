@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
 import { trainingCallFramework } from '../../resolve/facts';
 import type { Fix, Rule, RuleContext } from '../types';
-import { argumentNodes, importsModule, methodCall } from '../util';
+import { argumentNodes, calledName, importsModule, methodCall } from '../util';
 
 /** Code in the loop that needs gradients: backward, autograd.grad, requires_grad, reading .grad. */
 const NEEDS_GRAD = /\.backward\s*\(|autograd\.grad\s*\(|requires_grad|\.grad\b/;
@@ -84,8 +84,7 @@ export const PT003: Rule = {
       if (!noGradCallees) {
         noGradCallees = new Set();
         for (const c of facts.calls) {
-          const f = c.childForFieldName('function');
-          const n = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+          const n = calledName(c);
           if (n && facts.inNoGrad(c)) noGradCallees.add(n);
         }
       }
