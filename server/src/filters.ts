@@ -85,12 +85,16 @@ export class FilterIndex {
     const found = this.found;
     const mark = this.mark;
     found.length = 0;
-    const fn = call.childForFieldName('function');
-    if (fn?.type === 'attribute') {
-      const method = fn.childForFieldName('attribute')?.text;
+    // The method or bare name from the columns (no node objects: asked of every call).
+    const t = call.tree;
+    const fn = t.fieldChild(call.id, 'function');
+    const fnType = fn < 0 ? undefined : t.typeOf(fn);
+    if (fnType === 'attribute') {
+      const attr = t.fieldChild(fn, 'attribute');
+      const method = attr < 0 ? undefined : t.textOf(attr);
       if (method) this.take(this.byMethod.get(method));
-    } else if (fn?.type === 'identifier') {
-      this.take(this.byName.get(fn.text));
+    } else if (fnType === 'identifier') {
+      this.take(this.byName.get(t.textOf(fn)));
     }
     const q = facts.callee(call);
     if (q) {

@@ -68,8 +68,13 @@ function compare(tree: Tree, source: string, mirror: SyntaxTree): void {
     same(m.lastChild, r.lastChild, `${where} last child`);
     same(m.firstNamedChild, r.firstNamedChild, `${where} first named child`);
     same(m.lastNamedChild, r.lastNamedChild, `${where} last named child`);
+    expect(mirror.textOf(i), `${where} textOf`).toBe(r.text);
+    expect(mirror.fieldChild(i, 'no_such_field'), `${where} unknown field`).toBe(-1);
     for (const f of fields) {
       same(m.childForFieldName(f), r.childForFieldName(f), `${where} field ${f}`);
+      // By number, without node objects (what hot paths use): the same child, or -1.
+      const byNumber = mirror.fieldChild(i, f);
+      same(byNumber < 0 ? null : mirror.node(byNumber), r.childForFieldName(f), `${where} fieldChild ${f}`);
       expect(m.childrenForFieldName(f).map((c) => c.id), `${where} fields ${f}`)
         .toEqual(r.childrenForFieldName(f).map((c) => mirror.fromTreeNode(c)!.id));
     }

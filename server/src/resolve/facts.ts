@@ -230,13 +230,17 @@ export class Facts {
    * call (`step = jax.jit(train_step)`), or an immediately called wrapper (`jax.jit(f)(x)`).
    */
   compiledCallKind(call: Node): TraceKind | undefined {
-    const fn = call.childForFieldName('function');
-    if (!fn) return undefined;
-    if (fn.type === 'call') return this.compileWrapperKind(fn);
-    if (fn.type !== 'identifier') return undefined;
-    const a = this.assignmentBefore(fn.text, call);
+    // The function's type from the columns: most calls are of an attribute, answered without objects.
+    const t = call.tree;
+    const fn = t.fieldChild(call.id, 'function');
+    if (fn < 0) return undefined;
+    const type = t.typeOf(fn);
+    if (type === 'call') return this.compileWrapperKind(t.node(fn));
+    if (type !== 'identifier') return undefined;
+    const name = t.textOf(fn);
+    const a = this.assignmentBefore(name, call);
     if (a) return !a.via && a.value.type === 'call' ? this.compileWrapperKind(a.value) : undefined;
-    for (const d of this.visibleDefs(fn.text, call)) {
+    for (const d of this.visibleDefs(name, call)) {
       for (const w of d.tracedBy ?? []) {
         const kind = COMPILE_WRAPPERS.get(w);
         if (kind) return kind;
@@ -270,33 +274,37 @@ export class Facts {
 
   /** Qualified name of an identifier / attribute chain, resolved through imports; undefined if not imported. */
   qualifiedName(node: Node | null): string | undefined {
-    return node ? this.nameOf(this.qualifiedCode(node)) : undefined;
+    return node ? this.nameOf(this.qualifiedCode(node.id)) : undefined;
   }
 
-  private qualifiedCode(node: Node): number {
-    const cached = this.qualifiedCodes[node.id];
+  /** The code of node i's qualified name, read from the columns (no node objects: asked of every call). */
+  private qualifiedCode(i: number): number {
+    const codes = this.qualifiedCodes;
+    const cached = codes[i];
     if (cached !== UNASKED) return cached;
-    if (this.unboundNameAt(node.startIndex)) return (this.qualifiedCodes[node.id] = NO_NAME);
+    const t = this.root.tree;
+    if (this.unboundNameAt(t.startOf(i))) return (codes[i] = NO_NAME);
     // Iterative: an attribute chain can be arbitrarily long (`x.a.a.a…`), deeper than the JS stack.
     // Walk down to the first node whose answer is known (or an identifier), then build upwards.
-    const chain: Node[] = [];
+    const chain: number[] = [];
     let base = NO_NAME;
-    for (let n: Node | null = node; n; n = n.childForFieldName('object')) {
-      const known = this.qualifiedCodes[n.id];
+    for (let n = i; n >= 0; n = t.fieldChild(n, 'object')) {
+      const known = codes[n];
       if (known !== UNASKED) { base = known; break; }
-      if (n.type === 'identifier') {
-        const resolved = this.imports.resolveName(n.text);
-        base = this.qualifiedCodes[n.id] = resolved === undefined ? NO_NAME : this.intern(resolved);
+      const type = t.typeOf(n);
+      if (type === 'identifier') {
+        const resolved = this.imports.resolveName(t.textOf(n));
+        base = codes[n] = resolved === undefined ? NO_NAME : this.intern(resolved);
         break;
       }
-      if (n.type !== 'attribute') { this.qualifiedCodes[n.id] = NO_NAME; break; }
+      if (type !== 'attribute') { codes[n] = NO_NAME; break; }
       chain.push(n);
     }
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const attr = chain[i].childForFieldName('attribute');
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const attr = t.fieldChild(chain[k], 'attribute');
       // No real API name is this long; giving up keeps pathological chains linear, not quadratic.
-      base = base !== NO_NAME && attr && this.names[base - FIRST_NAME].length <= MAX_QUALIFIED_LENGTH ? this.memberCode(base, attr.text) : NO_NAME;
-      this.qualifiedCodes[chain[i].id] = base;
+      base = base !== NO_NAME && attr >= 0 && this.names[base - FIRST_NAME].length <= MAX_QUALIFIED_LENGTH ? this.memberCode(base, t.textOf(attr)) : NO_NAME;
+      codes[chain[k]] = base;
     }
     return base;
   }
@@ -345,8 +353,8 @@ export class Facts {
   callee(call: Node): string | undefined {
     let code = this.calleeCodes[call.id];
     if (code === UNASKED) {
-      const fn = call.childForFieldName('function');
-      code = this.calleeCodes[call.id] = fn ? this.qualifiedCode(fn) : NO_NAME;
+      const fn = call.tree.fieldChild(call.id, 'function');
+      code = this.calleeCodes[call.id] = fn >= 0 ? this.qualifiedCode(fn) : NO_NAME;
     }
     return this.nameOf(code);
   }
@@ -975,15 +983,20 @@ const OPTIMIZER_NAME = /(^|_)(opt|optim|optimizer|optimiser|tx)(_|$|\d)|optimize
  * `.apply_gradients(...)` (tensorflow), optax `update` / `apply_updates` (jax); undefined otherwise.
  */
 export function trainingCallFramework(call: Node, facts: Facts): TraceKind | undefined {
-  const fn = call.childForFieldName('function');
-  if (fn?.type !== 'attribute') return undefined;
-  const method = fn.childForFieldName('attribute')?.text;
-  const recv = fn.childForFieldName('object');
+  // From the columns up to the method name: facts and two rules ask this of every call, and most
+  // calls are not training calls.
+  const t = call.tree;
+  const fn = t.fieldChild(call.id, 'function');
+  if (fn < 0 || t.typeOf(fn) !== 'attribute') return undefined;
+  const attr = t.fieldChild(fn, 'attribute');
+  const method = attr < 0 ? undefined : t.textOf(attr);
   if (method === 'backward') return 'torch';
   if (method === 'apply_gradients') return 'tensorflow';
-  const q = facts.qualifiedName(fn);
-  if (q === 'optax.apply_updates') return 'jax';
-  if (!recv || (method !== 'step' && method !== 'update')) return undefined;
+  // A qualified name ends with the attribute it was made from, so only `….apply_updates` can be optax's.
+  if (method === 'apply_updates' && facts.qualifiedName(t.node(fn)) === 'optax.apply_updates') return 'jax';
+  const recvId = t.fieldChild(fn, 'object');
+  if (recvId < 0 || (method !== 'step' && method !== 'update')) return undefined;
+  const recv = t.node(recvId);
   const recvQ = recv.type === 'identifier' ? facts.assignmentBefore(recv.text, call)?.callee : undefined;
   const recvName = recv.type === 'identifier' ? recv.text : recv.type === 'attribute' ? recv.childForFieldName('attribute')?.text ?? '' : '';
   if (method === 'step' && positionalArgs(call).length === 0) {

@@ -13,8 +13,15 @@ export function methodCall(call: Node): { method: string; receiver: Node } | und
 
 /** The name a call is made by: `f` for `f(…)`, `m` for `x.m(…)` (undefined for `f()(…)`, `x[0](…)`…). */
 export function calledName(call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
-  return fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  // From the columns: several rules and the filter index ask it of every call.
+  const t = call.tree;
+  const fn = t.fieldChild(call.id, 'function');
+  if (fn < 0) return undefined;
+  const type = t.typeOf(fn);
+  if (type === 'identifier') return t.textOf(fn);
+  if (type !== 'attribute') return undefined;
+  const attr = t.fieldChild(fn, 'attribute');
+  return attr < 0 ? undefined : t.textOf(attr);
 }
 
 /** A call to the builtin `name` (not shadowed by an import, def or module-level assignment). */

@@ -121,10 +121,14 @@ export const PT003: Rule = {
         // Calls of a name or an attribute (`model(x)`, `self.net(x)`), other than the `.eval()` /
         // `.train()` calls themselves.
         for (const call of facts.calls) {
-          const fn = call.childForFieldName('function');
-          if (fn?.type !== 'identifier' && fn?.type !== 'attribute') continue;
-          if (!lengths.has(fn.endIndex - fn.startIndex) || isModeSwitch(call)) continue;
-          const callee = fn.text;
+          // From the columns: every call of the file is looked at, few are calls of a receiver.
+          const t = call.tree;
+          const fn = t.fieldChild(call.id, 'function');
+          if (fn < 0) continue;
+          const type = t.typeOf(fn);
+          if (type !== 'identifier' && type !== 'attribute') continue;
+          if (!lengths.has(t.endOf(fn) - t.startOf(fn)) || isModeSwitch(call)) continue;
+          const callee = t.textOf(fn);
           const candidates = receivers.get(callee);
           if (!candidates) continue;
           const scope = scopeOf(facts, call);
