@@ -97,13 +97,7 @@ export class FilterIndex {
       this.take(this.byName.get(t.textOf(fn)));
     }
     const q = facts.callee(call);
-    if (q) {
-      this.take(this.byCallee.get(q));
-      const dot = q.indexOf('.');
-      const byTop = dot < 0 ? undefined : this.prefixesByTop.get(q.slice(0, dot));
-      if (byTop) for (const p of byTop) if (!mark[p.slot] && q.startsWith(p.prefix)) { mark[p.slot] = 1; found.push(p.slot); }
-      for (const p of this.otherPrefixes) if (!mark[p.slot] && q.startsWith(p.prefix)) { mark[p.slot] = 1; found.push(p.slot); }
-    }
+    if (q) this.take(this.forCallee(q));
     for (const s of found) mark[s] = 0;
     // In place, by insertion: a handful of slots at most, and Array.prototype.sort allocates a work
     // area on every call (8 % of what a keystroke's analysis allocated, asked of every call).
@@ -116,10 +110,29 @@ export class FilterIndex {
     return found;
   }
 
+  /**
+   * The slots wanting a callee, by its name or a prefix of it: the same for every call of that
+   * callee, so found once per name (a file calls a few hundred distinct callees, thousands of times).
+   */
+  private forCallee(q: string): readonly number[] {
+    let slots = this.byCalleeName.get(q);
+    if (slots === undefined) {
+      const out = [...(this.byCallee.get(q) ?? [])];
+      const dot = q.indexOf('.');
+      const byTop = dot < 0 ? undefined : this.prefixesByTop.get(q.slice(0, dot));
+      for (const p of [...(byTop ?? []), ...this.otherPrefixes]) if (q.startsWith(p.prefix) && !out.includes(p.slot)) out.push(p.slot);
+      // Kept across analyses (the index is); bounded, as the names come from the user's files.
+      if (this.byCalleeName.size >= MAX_CALLEE_NAMES) this.byCalleeName.clear();
+      this.byCalleeName.set(q, (slots = out));
+    }
+    return slots;
+  }
+
+  private readonly byCalleeName = new Map<string, number[]>();
   private readonly found: number[] = [];
   private readonly mark: Uint8Array;
 
-  private take(slots: number[] | undefined): void {
+  private take(slots: readonly number[] | undefined): void {
     if (!slots) return;
     for (const s of slots) if (!this.mark[s]) { this.mark[s] = 1; this.found.push(s); }
   }
@@ -132,3 +145,6 @@ export class FilterIndex {
 }
 
 const recent: FilterIndex[] = [];
+
+/** Most callee names whose slots an index keeps. */
+const MAX_CALLEE_NAMES = 4096;

@@ -67,5 +67,15 @@ describe('incremental parsing', () => {
     expect(big.skipReason?.message).toMatch(/over the 0\.0 MB limit|limit/);
     const bin = new PythonDocument('file:///bin.py', 1, 'a = 1\n\u0000\u0000');
     expect(bin.skipReason?.kind).toBe('binary');
+    // Invalid UTF-8 decodes to U+FFFD: more than 8 of them, and more than 1 % of the text, is binary;
+    // a few in a comment or a string are not.
+    const garbled = new PythonDocument('file:///garbled.py', 1, 'x = 1\n' + '\ufffd'.repeat(9) + '\n');
+    expect(garbled.skipReason?.kind).toBe('binary');
+    const few = new PythonDocument('file:///few.py', 1, 'x = "\ufffd\ufffd"  # \ufffd\n'.repeat(2));
+    expect(few.skipReason).toBeUndefined();
+    expect(few.tree).toBeDefined();
+    const sparse = new PythonDocument('file:///sparse.py', 1, ('y = 2\n'.repeat(200) + '# \ufffd\n').repeat(9));
+    expect(sparse.skipReason).toBeUndefined();
+    for (const d of [big, bin, garbled, few, sparse]) d.dispose();
   });
 });

@@ -78,8 +78,9 @@ function looksBinary(text: string): boolean {
   // NUL characters do not occur in Python source; invalid UTF-8 decodes to U+FFFD.
   const sample = text.length > 65536 ? text.slice(0, 65536) : text;
   if (sample.includes('\u0000')) return true;
+  // Counted with indexOf (a native scan): this runs on every keystroke, and most text has none.
   let bad = 0;
-  for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0xfffd) bad++;
+  for (let i = sample.indexOf('\ufffd'); i >= 0; i = sample.indexOf('\ufffd', i + 1)) bad++;
   return bad > 8 && bad > sample.length / 100;
 }
 
