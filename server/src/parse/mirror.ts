@@ -81,7 +81,6 @@ export class SyntaxTree {
   get typeCount(): number { return this.types.length; }
   /** The text of node i. */
   textOf(i: number): string { return this.text.slice(this.flat.start[i], this.flat.end[i]); }
-  /** The number of node i's first child in the field (as `childForFieldName`), -1 when none. */
   /**
    * The number of the first child of node i in the named field, -1 if none: `childForFieldName`
    * without a node object (rules ask it of every call, and the objects were a tenth of what an
@@ -91,6 +90,7 @@ export class SyntaxTree {
     const f = this.fieldIds[name];
     return typeof f === 'number' ? this.childInField(i, f) : -1;
   }
+  /** The number of node i's first child in the field (as `childForFieldName`), -1 when none. */
   childInField(i: number, field: number): number {
     const f = this.flat;
     for (let c = i + 1, end = f.after[i]; c < end; c = f.after[c]) if (f.field[c] === field) return c;
