@@ -6,6 +6,7 @@
 import type { SyntaxNode as Node } from './parse/mirror';
 import type { Facts } from './resolve/facts';
 import type { CallFilter, Rule } from './rules/types';
+import { calledNameNode } from './rules/util';
 
 /** Which rules (by slot: their position among the filtered rules) want a call or an attribute. */
 export class FilterIndex {
@@ -85,17 +86,10 @@ export class FilterIndex {
     const found = this.found;
     const mark = this.mark;
     found.length = 0;
-    // The method or bare name from the columns (no node objects: asked of every call).
     const t = call.tree;
-    const fn = t.fieldChild(call.id, 'function');
-    const fnType = fn < 0 ? undefined : t.typeOf(fn);
-    if (fnType === 'attribute') {
-      const attr = t.fieldChild(fn, 'attribute');
-      const method = attr < 0 ? undefined : t.textOf(attr);
-      if (method) this.take(this.byMethod.get(method));
-    } else if (fnType === 'identifier') {
-      this.take(this.byName.get(t.textOf(fn)));
-    }
+    const named = calledNameNode(t, call.id);
+    // A bare name's node is the call's own child; a method's is the attribute's.
+    if (named >= 0) this.take((t.parentOf(named) === call.id ? this.byName : this.byMethod).get(t.textOf(named)));
     const q = facts.callee(call);
     if (q) this.take(this.forCallee(q));
     for (const s of found) mark[s] = 0;

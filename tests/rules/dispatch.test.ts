@@ -152,6 +152,30 @@ describe('call filters (Rule.calls)', () => {
     ]);
   });
 
+  it('keeps finding the right rules when a file calls more distinct callees than the index remembers', () => {
+    // The index remembers which rules each callee name selects, up to 4,096 names, then starts over.
+    const n = 5000;
+    const source = `import mod\n${Array.from({ length: n }, (_, i) => `mod.f${i}(${i})`).join('\n')}\n`;
+    const seen: Record<string, string[]> = { TEST001: [], TEST002: [] };
+    const rule = (code: string, calls: Rule['calls']): Rule => ({
+      meta: { code, name: code, framework: 'portability', category: 'portability', defaultSeverity: 'hint', fixable: false, summary: '' },
+      calls,
+      create: () => ({ call: (c) => { seen[code].push(c.text); } }),
+    });
+    const rules = [rule('TEST001', { calleePrefixes: ['mod.'] }), rule('TEST002', { callees: ['mod.f7', 'mod.f4999'] })];
+    const parser = createParser();
+    const tree = parser.parse(source)!;
+    for (let pass = 0; pass < 2; pass++) {
+      seen.TEST001 = [];
+      seen.TEST002 = [];
+      analyzeSyntax(new SyntaxTree(tree, source), source, { select: ['TEST'] }, rules);
+      expect(seen.TEST001).toHaveLength(n);
+      expect(seen.TEST002).toEqual(['mod.f7(7)', 'mod.f4999(4999)']);
+    }
+    tree.delete();
+    parser.delete();
+  });
+
   it('the same filter object in another rule set, or another filter under the same code, is indexed afresh', () => {
     const a = seenWith({ methods: ['item'] }).filtered;
     const b = seenWith({ methods: ['sum'] }).filtered;

@@ -1,5 +1,5 @@
 /** Small node helpers shared by rules. */
-import type { SyntaxNode as Node } from '../parse/mirror';
+import type { SyntaxNode as Node, SyntaxTree } from '../parse/mirror';
 import type { Facts } from '../resolve/facts';
 
 /** For `recv.method(...)`: the method name and receiver; undefined for other calls. */
@@ -13,15 +13,21 @@ export function methodCall(call: Node): { method: string; receiver: Node } | und
 
 /** The name a call is made by: `f` for `f(…)`, `m` for `x.m(…)` (undefined for `f()(…)`, `x[0](…)`…). */
 export function calledName(call: Node): string | undefined {
-  // From the columns: several rules and the filter index ask it of every call.
-  const t = call.tree;
-  const fn = t.fieldChild(call.id, 'function');
-  if (fn < 0) return undefined;
+  const n = calledNameNode(call.tree, call.id);
+  return n < 0 ? undefined : call.tree.textOf(n);
+}
+
+/**
+ * The number of the node that names call `call`: its function for `f(…)`, the attribute for `x.m(…)`
+ * (a method call: the node's parent is not the call); -1 otherwise. From the columns, without node
+ * objects: several rules and the call index ask it of every call.
+ */
+export function calledNameNode(t: SyntaxTree, call: number): number {
+  const fn = t.fieldChild(call, 'function');
+  if (fn < 0) return -1;
   const type = t.typeOf(fn);
-  if (type === 'identifier') return t.textOf(fn);
-  if (type !== 'attribute') return undefined;
-  const attr = t.fieldChild(fn, 'attribute');
-  return attr < 0 ? undefined : t.textOf(attr);
+  if (type === 'identifier') return fn;
+  return type === 'attribute' ? t.fieldChild(fn, 'attribute') : -1;
 }
 
 /** A call to the builtin `name` (not shadowed by an import, def or module-level assignment). */
