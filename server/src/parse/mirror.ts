@@ -87,8 +87,8 @@ export class SyntaxTree {
    * analysis allocated).
    */
   fieldChild(i: number, name: string): number {
-    const f = this.fieldIds[name];
-    return typeof f === 'number' ? this.childInField(i, f) : -1;
+    const f = this.fieldId(name);
+    return f === undefined ? -1 : this.childInField(i, f);
   }
   /** The number of node i's first child in the field (as `childForFieldName`), -1 when none. */
   childInField(i: number, field: number): number {
@@ -290,9 +290,7 @@ export class SyntaxNode {
 
   /** The first child in the field (a field on a hidden node is reported on its visible children, as tree-sitter does). */
   childForFieldName(name: string): SyntaxNode | null {
-    const f = this.tree.fieldId(name);
-    if (f === undefined) return null;
-    const c = this.tree.childInField(this.id, f);
+    const c = this.tree.fieldChild(this.id, name);
     return c < 0 ? null : this.tree.node(c);
   }
 
