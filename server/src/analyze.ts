@@ -63,6 +63,32 @@ export function analyzeTree(tree: Tree, source: string, settings: Settings = {},
 
 /** The analysis of a tree already mirrored (see parse/mirror.ts). */
 export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
+  const r = analyzeCore(syntax, source, settings, rules);
+  return r.skipped ? r : { findings: finishFindings(r.findings, source, syntax.lineStarts()), facts: r.facts };
+}
+
+/**
+ * Which top-level statements the statement-local rules (`Rule.local`) visit on this run, and where
+ * their findings go; made by the incremental analysis (incremental.ts) once the facts are built.
+ * Rules that are not statement-local visit every node, as in a whole-file analysis.
+ */
+export interface StatementPlan {
+  /** 1 at each top-level statement (a child of the module, by its place) whose nodes the statement-local rules visit */
+  visit: Uint8Array;
+  /** filled in: the statement-local rules' findings, by statement (visited statements only) */
+  buckets: Finding[][];
+  /** filled in: the names whose facts the statement-local rules looked up, by statement (`Facts.reads`) */
+  reads: Array<Set<string>>;
+}
+
+/**
+ * The analysis without suppression or sorting: the findings as the rules reported them. With a
+ * `planner`, it is called once the facts are built, with the node number where each top-level
+ * statement starts (then the node count), and its plan says which statements the statement-local
+ * rules visit; their findings go to the plan's buckets instead of `findings`.
+ */
+export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settings, rules: Rule[],
+  planner?: (facts: Facts, starts: Int32Array) => StatementPlan): AnalysisResult {
   const active = enabledRules(settings, rules);
   const starts = syntax.lineStarts();
   const facts = new Facts(syntax.rootNode, source);
@@ -72,21 +98,43 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
     const end = node.endPosition;
     return { start: { line: start.row, character: start.column }, end: { line: end.row, character: end.column } };
   };
+  // Where the statement-local rules' findings go while the dispatch is in a statement (with a plan);
+  // from `exit`, to the statement where the finding starts (`bucketAt`).
+  let bucket: Finding[] = findings;
+  let exiting = false;
+  const bucketAt = (range: Range): Finding[] => {
+    if (!tops || !plan) return findings;
+    const offset = starts[Math.min(range.start.line, starts.length - 1)] + range.start.character;
+    let lo = 0;
+    let hi = tops.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (syntax.startOf(tops[mid]) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    // A statement-local rule reports only in statements it visited; anything else goes with the
+    // whole-file findings (the incremental tests would show the difference).
+    return lo >= 0 && plan.visit[lo] ? (plan.buckets[lo] ??= []) : findings;
+  };
 
-  const visitors: Array<{ rule: Rule; visitor: Visitor }> = [];
+  const visitors: Array<{ rule: Rule; visitor: Visitor; local: boolean }> = [];
   for (const rule of active) {
     const severity = severityFor(rule.meta.code, rule.meta.defaultSeverity, settings);
+    const local = !!planner && rule.local === true;
     const ctx: RuleContext = {
       facts,
       source,
       range: toRange,
-      report(target, message, fix?: Fix) {
+      report: local ? (target, message, fix?: Fix) => {
+        const range = 'startIndex' in target ? toRange(target) : target;
+        (exiting ? bucketAt(range) : bucket).push({ code: rule.meta.code, message, range, severity, fix });
+      } : (target, message, fix?: Fix) => {
         const range = 'startIndex' in target ? toRange(target) : target;
         findings.push({ code: rule.meta.code, message, range, severity, fix });
       },
       nameFor: (qualified, preferred) => nameFor(facts, starts, qualified, preferred),
     };
-    visitors.push({ rule, visitor: rule.create(ctx) });
+    visitors.push({ rule, visitor: rule.create(ctx), local });
   }
 
   const types = new Set(FACT_NODE_TYPES);
@@ -97,10 +145,24 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   const numbers = syntax.numbersOfTypes(types);
   facts.build(numbers);
 
+  // With a plan: the top-level statements, and which of them the statement-local rules visit.
+  let tops: Int32Array | undefined;
+  let plan: StatementPlan | undefined;
+  if (planner) {
+    const kids: number[] = [];
+    for (let c = 1; c < syntax.count; c = syntax.afterOf(c)) kids.push(c);
+    kids.push(syntax.count);
+    tops = Int32Array.from(kids);
+    plan = planner(facts, tops);
+  }
+
   // Handlers by type id (a type name can have several ids), in rule order; ERROR's id (0xffff) apart,
-  // so that the array stays small and dense.
+  // so that the array stays small and dense. Those of statement-local rules (with a plan) apart too:
+  // they see only the nodes of the statements the plan visits.
   const byTypeId: Array<Array<(n: Node) => void> | undefined> = [];
   const errorHandlers: Array<(n: Node) => void> = [];
+  const localByTypeId: Array<Array<(n: Node) => void> | undefined> = [];
+  const localErrorHandlers: Array<(n: Node) => void> = [];
   // `call` visitors of rules that declare which calls they want (`Rule.calls`) are reached through an
   // index instead: most calls interest a handful of the two dozen rules that visit calls. The same
   // for `attribute` visitors that declare the last names they want (`Rule.attributes`). The index is
@@ -108,22 +170,35 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
   const index = FilterIndex.of(FilterIndex.filteredOf(active));
   const callBySlot: Array<Handler | undefined> = [];
   const attributeBySlot: Array<Handler | undefined> = [];
+  const localSlot = new Uint8Array(index.rules.length);
   let slot = 0;
-  for (const { rule, visitor } of visitors) {
+  for (const { rule, visitor, local } of visitors) {
     const filtered = rule === index.rules[slot];
+    if (filtered && local) localSlot[slot] = 1;
     for (const [k, fn] of Object.entries(visitor)) {
       if (k === 'exit' || !fn) continue;
       if (filtered && k === 'call' && rule.calls) { callBySlot[slot] = fn; continue; }
       if (filtered && k === 'attribute' && rule.attributes) { attributeBySlot[slot] = fn; continue; }
-      for (const id of syntax.typeIdsFor(k)) (id === ERROR_TYPE_ID ? errorHandlers : (byTypeId[id] ??= [])).push(fn);
+      for (const id of syntax.typeIdsFor(k)) {
+        if (local) (id === ERROR_TYPE_ID ? localErrorHandlers : (localByTypeId[id] ??= [])).push(fn);
+        else (id === ERROR_TYPE_ID ? errorHandlers : (byTypeId[id] ??= [])).push(fn);
+      }
     }
     if (filtered) slot++;
   }
+  // Every type id some handler or index wants gets an entry (possibly empty) in `byTypeId`.
+  for (let id = 0; id < localByTypeId.length; id++) if (localByTypeId[id]) byTypeId[id] ??= [];
   // Type ids whose nodes also go through the index: 1 for calls, 2 for attributes.
   const indexed = new Uint8Array(syntax.typeCount);
   if (index.hasCalls) for (const id of syntax.typeIdsFor('call')) { byTypeId[id] ??= []; indexed[id] = 1; }
   if (index.hasAttributes) for (const id of syntax.typeIdsFor('attribute')) { byTypeId[id] ??= []; indexed[id] = 2; }
   const attributeField = syntax.fieldId('attribute');
+  // The statement the dispatch is in (with a plan): its place, where the next one starts, and
+  // whether the statement-local rules visit it.
+  let top = -1;
+  let nextTop = 0;
+  let visiting = true;
+  let reads: Set<string> | undefined;
   // The rules get a time budget too: on pathological input (50,000-long attribute chains) a rule
   // that is fine on real code can go quadratic, and the single-threaded server must not stall.
   // Counted in CPU time (checked every 64 visited nodes, once the wall clock says it may be over), so
@@ -135,11 +210,31 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
     const id = syntax.typeIdOf(i);
     const handlers = id === ERROR_TYPE_ID ? errorHandlers : byTypeId[id];
     if (!handlers) continue;
+    if (tops && i >= nextTop) {
+      while (i >= tops[top + 1]) top++;
+      nextTop = tops[top + 1];
+      visiting = plan!.visit[top] === 1;
+      if (visiting) {
+        bucket = plan!.buckets[top] ??= [];
+        reads = plan!.reads[top] ??= new Set();
+      }
+    }
     let node: Node | undefined;
     if (handlers.length > 0) {
       node = syntax.node(i);
       for (const h of handlers) {
         try { h(node); } catch (e) { /* a rule bug must never stop analysis */ reportInternal(e); }
+      }
+    }
+    if (visiting) {
+      const local = id === ERROR_TYPE_ID ? localErrorHandlers : localByTypeId[id];
+      if (local && local.length > 0) {
+        node ??= syntax.node(i);
+        facts.reads = reads;
+        for (const h of local) {
+          try { h(node); } catch (e) { reportInternal(e); }
+        }
+        facts.reads = undefined;
       }
     }
     const via = id === ERROR_TYPE_ID ? 0 : indexed[id];
@@ -148,7 +243,12 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
       for (const s of index.forCall(node, facts)) {
         const h = callBySlot[s];
         if (!h) continue;
+        if (localSlot[s]) {
+          if (!visiting) continue;
+          facts.reads = reads;
+        }
         try { h(node); } catch (e) { reportInternal(e); }
+        facts.reads = undefined;
       }
     } else if (via === 2) {
       // The last name's length first: most attributes are ruled out without a string (or a node).
@@ -159,7 +259,12 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
         for (const s of wanted) {
           const h = attributeBySlot[s];
           if (!h) continue;
+          if (localSlot[s]) {
+            if (!visiting) continue;
+            facts.reads = reads;
+          }
           try { h(node); } catch (e) { reportInternal(e); }
+          facts.reads = undefined;
         }
       }
     }
@@ -169,18 +274,31 @@ export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Sett
       return { findings: [], facts, skipped: { kind: 'parse-failed', message: `Framewise skipped this file: analysing it took longer than ${RULES_BUDGET_MS / 1000} s (extremely long expressions or deeply nested code?).` } };
     }
   }
-  for (const { visitor } of visitors) {
+  // What a statement-local rule reports from `exit` goes to the statement where it starts; what it
+  // looks up there counts for every statement it visited.
+  exiting = true;
+  const exitReads = new Set<string>();
+  for (const { visitor, local } of visitors) {
+    facts.reads = local ? exitReads : undefined;
     try { visitor.exit?.(); } catch (e) { reportInternal(e); }
   }
+  facts.reads = undefined;
+  if (plan && exitReads.size > 0) {
+    for (let k = 0; k < plan.visit.length; k++) if (plan.visit[k]) for (const name of exitReads) (plan.reads[k] ??= new Set()).add(name);
+  }
+  return { findings, facts };
+}
 
+/** Drop what `# framewise: ignore` suppresses, and sort by position, then code. */
+export function finishFindings(findings: Finding[], source: string, starts: number[]): Finding[] {
   const suppressed = suppressedCodes(source, starts);
-  const kept = findings.filter((f) => {
+  const kept = suppressed.size === 0 ? findings : findings.filter((f) => {
     const codes = suppressed.get(f.range.start.line);
     return !codes || !(codes.has('*') || codes.has(f.code));
   });
   // Codes are ASCII: compared by code unit (localeCompare cost more than the rest of the sort).
   kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  return { findings: kept, facts };
+  return kept;
 }
 
 type Handler = (n: Node) => void;
@@ -200,7 +318,8 @@ function nameFor(facts: Facts, starts: number[], qualified: string, preferred?: 
   let alias = preferred?.alias ?? module.split('.').pop()!;
   // Never clash with an existing binding of another meaning.
   while (facts.imports.isBound(alias) || facts.functionsByName.has(alias)) alias = `${alias}_`;
-  const importText = preferred?.alias || module.includes('.') ? `import ${module} as ${alias}\n` : `import ${module}\n`;
+  // `import torch as torch_` when a def already took the name `torch`: the text below uses the alias.
+  const importText = alias === module ? `import ${module}\n` : `import ${module} as ${alias}\n`;
   const text = alias + qualified.slice(module.length);
   const line = facts.imports.insertLine > 0 ? facts.imports.insertLine : firstCodeLine(facts, starts);
   const pos = { line, character: 0 };

@@ -18,7 +18,8 @@ import {
 import { initParser } from '../parse/parser';
 import { PythonDocument, type SkipReason } from '../parse/document';
 import { analyzeSyntax } from '../analyze';
-import { MirrorCache, SyntaxTree } from '../parse/mirror';
+import { SyntaxTree } from '../parse/mirror';
+import { IncrementalAnalysis } from '../incremental';
 import type { Finding } from '../rules/types';
 import { normalizeSeverity, type Settings } from '../config/settings';
 import { toDiagnostic, toTextEdits } from './convert';
@@ -37,8 +38,11 @@ export interface DocState {
   cost?: number;
   /** When (Date.now()) the last analysis of this document ended. */
   finishedAt?: number;
-  /** The columns of its last mirrored version, while it is among the documents edited last (see `keepMirror`). */
-  mirror?: MirrorCache;
+  /**
+   * The columns of its last mirrored version and its statement-local rules' findings by statement,
+   * while it is among the documents edited last (see `keepMirror`).
+   */
+  mirror?: IncrementalAnalysis;
   /** When (performance.now()) its last change arrived. */
   changedAt?: number;
 }
@@ -224,7 +228,9 @@ export class FramewiseServer {
     if (state.result?.version === doc.version) return state.result.findings;
     const tree = doc.tree;
     if (!tree) state.mirror?.clear();
-    const r = tree ? analyzeSyntax(state.mirror?.mirror(tree, doc.text, doc.lineStarts) ?? new SyntaxTree(tree, doc.text, undefined, doc.lineStarts), doc.text, this.settingsFor(doc.uri)) : undefined;
+    const settings = this.settingsFor(doc.uri);
+    const r = !tree ? undefined : state.mirror ? state.mirror.analyze(tree, doc.text, doc.lineStarts, settings)
+      : analyzeSyntax(new SyntaxTree(tree, doc.text, undefined, doc.lineStarts), doc.text, settings);
     const findings = r?.findings ?? [];
     state.result = { version: doc.version, findings, skipped: r?.skipped ?? doc.skipReason };
     return findings;
@@ -242,7 +248,7 @@ export class FramewiseServer {
     const at = this.mirrored.indexOf(state);
     if (at >= 0) this.mirrored.splice(at, 1);
     this.mirrored.push(state);
-    state.mirror ??= new MirrorCache();
+    state.mirror ??= new IncrementalAnalysis();
     while (this.mirrored.length > MIRRORED_DOCUMENTS) this.mirrored.shift()!.mirror = undefined;
   }
 

@@ -139,8 +139,14 @@ export class Facts {
   private readonly codeByName = new Map<string, number>();
   /** The code of `<name>.<attribute>` by the code of the name, then the attribute. */
   private readonly memberCodes = new Map<number, Map<string, number>>();
-  readonly assignments = new Map<string, Assignment[]>();
-  readonly functionsByName = new Map<string, Container[]>();
+  /**
+   * While a statement-local rule runs (incremental.ts): the names whose facts it looks up — through
+   * the maps below or the methods that take a name — so that the statement is analysed again when
+   * the facts of one of those names change. Undefined otherwise.
+   */
+  reads: Set<string> | undefined;
+  readonly assignments: Map<string, Assignment[]> = new NameMap(this);
+  readonly functionsByName: Map<string, Container[]> = new NameMap(this);
   readonly calls: Node[] = [];
 
   constructor(readonly root: Node, readonly source: string) {
@@ -361,6 +367,7 @@ export class Facts {
 
   /** True when `name` is the builtin (not imported, not assigned at module level, not a def). */
   isBuiltin(name: string): boolean {
+    this.reads?.add(name);
     return !this.imports.isBound(name) && !this.functionsByName.has(name) && this.assignmentsIn(name, 0).length === 0;
   }
 
@@ -375,6 +382,7 @@ export class Facts {
    * assigned in most functions of a long file, and rules ask per call.
    */
   assignmentsIn(name: string, scope: number): readonly Assignment[] {
+    this.reads?.add(name);
     const list = this.assignments.get(name);
     if (!list) return NONE;
     const byScope = this.assignmentsByScope(name, list);
@@ -383,6 +391,7 @@ export class Facts {
 
   /** The writes to `name` at offsets in [from, to), in document order (a binary search: writes are kept in order). */
   assignmentsBetween(name: string, from: number, to: number): readonly Assignment[] {
+    this.reads?.add(name);
     const list = this.assignments.get(name);
     if (!list) return NONE;
     if (!this.assignmentsByScope(name, list)) return list.filter((a) => a.offset >= from && a.offset < to);
@@ -400,6 +409,7 @@ export class Facts {
    * not what the name means there, and the answer is empty.
    */
   visibleDefs(name: string, at: Node, strict = false): Container[] {
+    this.reads?.add(name);
     const defs = this.functionsByName.get(name) ?? [];
     if (!strict && defs.length <= 1) return defs;
     const byOwner = this.defsByOwner(name, defs);
@@ -441,6 +451,7 @@ export class Facts {
 
   /** Latest assignment to `name` visible at `node` (same function scope, else module scope). */
   assignmentBefore(name: string, node: Node): Assignment | undefined {
+    this.reads?.add(name);
     const list = this.assignments.get(name);
     if (!list) return undefined;
     const fn = this.enclosingFunction(node)?.index ?? 0;
@@ -764,6 +775,7 @@ export class Facts {
 
   /** The first class of the file with this name, if any (made once the containers are all known). */
   private firstClassNamed(name: string): Container | undefined {
+    this.reads?.add(name);
     if (!this.classesByName || this.classesIndexed !== this.containers.length) {
       this.classesIndexed = this.containers.length;
       this.classesByName = new Map();
@@ -839,6 +851,43 @@ export class Facts {
     }
   }
 }
+
+/** A map by name whose reads are noted in `Facts.reads` while that is set. */
+class NameMap<V> extends Map<string, V> {
+  constructor(private readonly facts: { reads: Set<string> | undefined }) { super(); }
+  override get(name: string): V | undefined {
+    this.facts.reads?.add(name);
+    return super.get(name);
+  }
+  override has(name: string): boolean {
+    this.facts.reads?.add(name);
+    return super.has(name);
+  }
+  // Reading every name: the statement depends on all of them (`ALL_NAMES`).
+  override forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+    this.facts.reads?.add(ALL_NAMES);
+    super.forEach(fn, thisArg);
+  }
+  override entries(): MapIterator<[string, V]> {
+    this.facts.reads?.add(ALL_NAMES);
+    return super.entries();
+  }
+  override keys(): MapIterator<string> {
+    this.facts.reads?.add(ALL_NAMES);
+    return super.keys();
+  }
+  override values(): MapIterator<V> {
+    this.facts.reads?.add(ALL_NAMES);
+    return super.values();
+  }
+  override [Symbol.iterator](): MapIterator<[string, V]> {
+    this.facts.reads?.add(ALL_NAMES);
+    return super[Symbol.iterator]();
+  }
+}
+
+/** In `Facts.reads`: the rule read the facts of every name (it iterated a map by name). */
+export const ALL_NAMES = '*';
 
 /** An assignment whose callee is resolved when first asked (imports may come later in the file). */
 class Binding implements Assignment {

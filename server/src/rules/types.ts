@@ -79,5 +79,15 @@ export interface Rule {
    * implied by the visitor's own first test.
    */
   attributes?: Iterable<string>;
+  /**
+   * Statement-local: what the rule reports while visiting a node depends only on the text of the
+   * top-level statement holding the node, the facts of the containers inside it, the import table,
+   * and facts keyed by names written in that statement (their defs, classes, assignments, params);
+   * it reports only inside that statement (from `exit` too, where it reports by what it saw in the
+   * statements it visited). The incremental analysis
+   * (incremental.ts) then re-runs it only on the statements an edit can have changed and keeps its
+   * findings elsewhere. Without it, the rule sees the whole file on every analysis.
+   */
+  local?: boolean;
   create(ctx: RuleContext): Visitor;
 }

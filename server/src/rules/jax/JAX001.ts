@@ -70,6 +70,7 @@ export const JAX001: Rule = {
     summary: 'Python side effects (print, I/O, outer mutation, global writes) inside a traced JAX function run only once, at trace time.',
   },
   calls: SIDE_EFFECT_CALLS,
+  local: true,
   create(ctx) {
     return sideEffectVisitor(ctx, {
       kind: 'jax',

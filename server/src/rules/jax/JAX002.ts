@@ -85,6 +85,7 @@ export const JAX002: Rule = {
     fixable: true,
     summary: 'In-place item assignment on a JAX array (x[i] = v) raises: JAX arrays are immutable; use x.at[i].set(v).',
   },
+  local: true,
   create(ctx) {
     return {
       assignment(node) {

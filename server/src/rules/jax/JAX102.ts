@@ -62,6 +62,7 @@ export const JAX102: Rule = {
     summary: '.item() / .tolist() / float() / int() / np.asarray() on a JAX array in every pass of a training loop waits for the device each step.',
   },
   calls: { methods: ['item', 'tolist'], names: ['float', 'int'], callees: ['numpy.asarray', 'numpy.array'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     const stepLoops = new Map<number, boolean>();

@@ -24,6 +24,7 @@ export const JAX301: Rule = {
     summary: 'jax.random.PRNGKey creates a legacy raw uint32 key; JAX recommends typed keys from jax.random.key.',
   },
   calls: { callees: ['jax.random.PRNGKey'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -37,6 +37,7 @@ export const JAX302: Rule = {
   },
   // The attribute visitor reports only REMOVED names, whose last names these are.
   attributes: new Set(Object.keys(REMOVED).map((q) => q.slice(q.lastIndexOf('.') + 1))),
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -17,6 +17,7 @@ export const JAX303: Rule = {
   },
   // The call visitor reports `jax.pmap(…)` and `partial(jax.pmap, …)` only.
   calls: { callees: ['jax.pmap', 'functools.partial'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     const isPmap = (n: Node | null | undefined) => !!n && facts.qualifiedName(n) === 'jax.pmap';

@@ -127,6 +127,7 @@ export const PORT001: Rule = {
   },
   // The call visitor's first test: a callee in one of the three frameworks (frameworkOf).
   calls: { callees: FRAMEWORK_MODULES, calleePrefixes: FRAMEWORK_MODULES.map((m) => `${m}.`) },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     const infos = new Map<number, FnInfo>();

@@ -17,6 +17,7 @@ export const PORT002: Rule = {
   },
   // The call visitor reports callees the catalog names only (read when the rule is first enabled).
   get calls() { return { callees: catalogApiNames() }; },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

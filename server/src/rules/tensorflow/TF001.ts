@@ -13,6 +13,7 @@ export const TF001: Rule = {
     summary: 'Python side effects (print, list.append, outer mutation) inside @tf.function run only while tracing.',
   },
   calls: SIDE_EFFECT_CALLS,
+  local: true,
   create(ctx) {
     return sideEffectVisitor(ctx, {
       kind: 'tensorflow',

@@ -23,6 +23,7 @@ export const TF002: Rule = {
     summary: 'tf.Variable created inside a @tf.function body: allowed only on the first trace; create it once outside or in build().',
   },
   calls: { callees: ['tensorflow.Variable'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

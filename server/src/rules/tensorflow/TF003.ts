@@ -12,6 +12,7 @@ export const TF003: Rule = {
     summary: '.numpy() on a tensor inside @tf.function: graph tensors have no value while tracing.',
   },
   calls: { methods: ['numpy'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -104,6 +104,7 @@ export const TF102: Rule = {
   },
   // The call visitor's first test: a call of tf.function.
   calls: { callees: ['tensorflow.function'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     const message = 'tf.function is created inside a loop: each new Function object traces and optimizes its graph again (separate Functions never share traces), so every iteration pays the tracing cost. Create the Function once, before the loop, and call it inside.';

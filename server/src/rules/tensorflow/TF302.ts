@@ -33,6 +33,7 @@ export const TF302: Rule = {
   },
   // The attribute visitor's first test: `….keras`.
   attributes: ['keras'],
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     let mixed: boolean | undefined;

@@ -45,6 +45,7 @@ export const PT001: Rule = {
   },
   // The call visitor collects `.step()` calls only (stepOf).
   calls: { methods: ['step'] },
+  local: true,
   create(ctx) {
     const { facts, source } = ctx;
     const steps = new Map<number, Step[]>();

@@ -53,6 +53,7 @@ export const PT101: Rule = {
     summary: '.item() / .cpu() / .numpy() / .tolist() / print(tensor) in a PyTorch training loop forces a device→host sync every step.',
   },
   calls: { methods: SYNC_METHODS, names: ['print'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     let torchFile: boolean | undefined;

@@ -34,6 +34,7 @@ export const PT102: Rule = {
     summary: 'torch.zeros/ones/randn/tensor(...) immediately followed by .to(device)/.cuda(): allocates on the CPU and copies; pass device= instead.',
   },
   calls: { methods: ['to', 'cuda'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     const calleeOf = (n: Node) => facts.callee(n);

@@ -13,6 +13,7 @@ export const PT103: Rule = {
     summary: 'nn.DataParallel: single-process multi-GPU training that PyTorch recommends replacing with DistributedDataParallel.',
   },
   calls: { callees: DATA_PARALLEL },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -51,6 +51,7 @@ export const PT201: Rule = {
   },
   // The call visitor looks at `.cuda()`, `.to(…)` and calls into torch only.
   calls: { methods: ['cuda', 'to'], calleePrefixes: ['torch.'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     let torchFile: boolean | undefined;

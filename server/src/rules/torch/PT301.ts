@@ -14,6 +14,7 @@ export const PT301: Rule = {
     summary: 'torch.jit.script / torch.jit.trace: TorchScript is deprecated; use torch.compile (speed) or torch.export (deployment).',
   },
   calls: { callees: TORCHSCRIPT },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     const report = (target: Node, q: string) => {

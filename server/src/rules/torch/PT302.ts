@@ -26,6 +26,7 @@ export const PT302: Rule = {
     summary: 'torch.autograd.Variable(...) is deprecated: autograd works on tensors directly.',
   },
   calls: { callees: VARIABLE },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -24,6 +24,7 @@ export const PT303: Rule = {
     summary: 'torch.cuda.amp.autocast / GradScaler are deprecated: use torch.amp.autocast("cuda", ...) / torch.amp.GradScaler("cuda", ...).',
   },
   calls: { callees: Object.keys(OLD) },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

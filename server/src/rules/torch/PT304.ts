@@ -15,6 +15,7 @@ export const PT304: Rule = {
     summary: 'torch.load() without an explicit weights_only=: unpickles arbitrary objects before PyTorch 2.6, rejects them from 2.6 on.',
   },
   calls: { callees: LOADS },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

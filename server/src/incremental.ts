@@ -1,0 +1,334 @@
+/**
+ * Incremental analysis of one document across its versions. The mirror keeps the columns of the
+ * top-level statements an edit did not touch (parse/mirror.ts); this keeps, per top-level statement,
+ * what the statement-local rules (`Rule.local`) found in it, and after an edit re-runs those rules
+ * only on the statements whose findings the edit can have changed:
+ *
+ * - the statements the edit touched (the splice walked them afresh);
+ * - a kept statement holding a container (function, lambda, loop, `with`, class) whose facts changed
+ *   (traced, static parameters, training loop, no-grad…: code elsewhere can set them);
+ * - a kept statement whose rules looked up a name (`Facts.reads`) whose facts the edit changed: the
+ *   defs, classes, parameters and assignments of that name in the touched statements, compared before
+ *   and after (`namesOf`);
+ * - a statement with a finding or a fix that reaches outside it, or that now starts at another column.
+ *
+ * Everything else — the facts and the rules that are not statement-local — is computed over the whole
+ * file as before, and an edit that touches an import re-runs every rule everywhere. The findings are
+ * the same as a whole-file analysis gives (tests/incremental/ compares the two after random edits).
+ */
+import type { Tree } from 'web-tree-sitter';
+import { analyzeCore, finishFindings, type AnalysisResult, type StatementPlan } from './analyze';
+import { MirrorCache, type SyntaxTree } from './parse/mirror';
+import { ALL_NAMES, type Facts, type Container } from './resolve/facts';
+import { ALL_RULES } from './rules/index';
+import type { Finding, Rule } from './rules/types';
+import type { Settings } from './config/settings';
+
+interface Statement {
+  /** What the statement-local rules found in it, in the positions of its version. */
+  findings: Finding[];
+  /** A finding's range or a fix's edit reaches outside the statement: re-run on every analysis. */
+  sticky: boolean;
+  /** The names whose facts the statement-local rules looked up in it. */
+  reads: Set<string>;
+  startRow: number;
+  startColumn: number;
+  /** Name → what the statement contributes to the facts kept by that name (made when first asked). */
+  names?: Map<string, string>;
+}
+
+const NO_READS: Set<string> = new Set();
+
+interface Version {
+  syntax: SyntaxTree;
+  facts: Facts;
+  source: string;
+  key: string;
+  rules: Rule[];
+  /** node number where each top-level statement starts, then the node count */
+  tops: Int32Array;
+  statements: Statement[];
+}
+
+/** How the last analysis went (tests and the benchmark). */
+export interface IncrementalStats {
+  /** top-level statements in the document */
+  statements: number;
+  /** statements the statement-local rules visited (all of them when nothing could be kept) */
+  visited: number;
+  /** why every statement was visited, if it was */
+  full?: 'first' | 'settings' | 'walked' | 'import' | 'containers';
+}
+
+export class IncrementalAnalysis {
+  private readonly mirror = new MirrorCache();
+  private last: Version | undefined;
+  lastStats: IncrementalStats | undefined;
+
+  /** Forget the last version: the next analysis is a whole-file one. */
+  clear(): void {
+    this.mirror.clear();
+    this.last = undefined;
+  }
+
+  /** The analysis of `tree` (parsed from `source`, whose line starts are `lines`). */
+  analyze(tree: Tree, source: string, lines: number[] | undefined, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
+    const syntax = this.mirror.mirror(tree, source, lines);
+    const splice = this.mirror.lastSplice;
+    const key = JSON.stringify(settings);
+    const prev = this.last;
+    this.last = undefined;
+    let full: IncrementalStats['full'];
+    if (!prev) full = 'first';
+    else if (prev.key !== key || prev.rules !== rules) full = 'settings';
+    else if (!splice) full = 'walked';
+    let planned: { plan: StatementPlan; tops: Int32Array } | undefined;
+    const r = analyzeCore(syntax, source, settings, rules, (facts, tops) => {
+      const visit = new Uint8Array(tops.length - 1);
+      if (full) visit.fill(1);
+      else full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit);
+      planned = { plan: { visit, buckets: [], reads: [] }, tops };
+      return planned.plan;
+    });
+    if (r.skipped || !planned) return r;
+    const { plan, tops } = planned;
+    const n = tops.length - 1;
+    const statements: Statement[] = new Array(n);
+    const all: Finding[] = r.findings;
+    let visited = 0;
+    for (let k = 0; k < n; k++) {
+      const start = syntax.position(syntax.startOf(tops[k]));
+      if (plan.visit[k]) {
+        visited++;
+        const findings = plan.buckets[k] ?? [];
+        const end = syntax.position(syntax.endOf(tops[k]));
+        statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), reads: plan.reads[k] ?? NO_READS, startRow: start.row, startColumn: start.column };
+      } else {
+        const old = prev!.statements[k < splice!.prefix ? k : k - n + prev!.statements.length];
+        const shift = start.row - old.startRow;
+        statements[k] = { findings: shift === 0 ? old.findings : old.findings.map((f) => shifted(f, shift)), sticky: false, reads: old.reads, startRow: start.row, startColumn: start.column, names: old.names };
+      }
+      for (const f of statements[k].findings) all.push(f);
+    }
+    this.last = { syntax, facts: r.facts, source, key, rules, tops, statements };
+    this.lastStats = { statements: n, visited, full };
+    return { findings: finishFindings(all, source, syntax.lineStarts()), facts: r.facts };
+  }
+}
+
+/**
+ * Which statements the statement-local rules visit after an edit that kept the first `prefix` and
+ * the last `suffix` top-level statements of `prev` (sets `visit`); a reason when it has to be all.
+ */
+function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32Array, source: string, prefix: number, suffix: number,
+  visit: Uint8Array): IncrementalStats['full'] {
+  const n = tops.length - 1;
+  const oldN = prev.statements.length;
+  const oldOf = (k: number) => (k < prefix ? k : k - n + oldN);
+  for (let k = prefix; k < n - suffix; k++) visit[k] = 1;
+  // An import changes what every name means.
+  if (holdsImport(prev.syntax, prev.tops, prefix, oldN - suffix) || holdsImport(syntax, tops, prefix, n - suffix)) {
+    visit.fill(1);
+    return 'import';
+  }
+  const changed = new Set<string>();
+  // The kept statements' containers, against the same ones before: facts that code elsewhere sets.
+  const startOf = (t: SyntaxTree, ts: Int32Array, k: number, count: number) => (k < count ? t.startOf(ts[k]) : Infinity);
+  const statementAt = (offset: number) => {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (syntax.startOf(tops[mid]) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const before = prev.facts.containers;
+  const after = facts.containers;
+  // Prefix: the containers that start before the first touched statement, in both versions.
+  const oldPrefixEnd = startOf(prev.syntax, prev.tops, prefix, oldN);
+  const newPrefixEnd = startOf(syntax, tops, prefix, n);
+  let a = 1;
+  let b = 1;
+  for (; a < before.length && before[a].start < oldPrefixEnd; a++, b++) {
+    if (b >= after.length || after[b].start !== before[a].start) { visit.fill(1); return 'containers'; }
+    if (!sameFacts(before[a], after[b])) noteChanged(after[b], statementAt(after[b].start), visit, changed);
+  }
+  if (b < after.length && after[b].start < newPrefixEnd) { visit.fill(1); return 'containers'; }
+  // Suffix: those that start at or after the first kept statement at the end, matched from the end.
+  if (suffix > 0) {
+    const oldSuffixStart = prev.syntax.startOf(prev.tops[oldN - suffix]);
+    const newSuffixStart = syntax.startOf(tops[n - suffix]);
+    const delta = newSuffixStart - oldSuffixStart;
+    let x = before.length - 1;
+    let y = after.length - 1;
+    for (; x > 0 && before[x].start >= oldSuffixStart; x--, y--) {
+      if (y <= 0 || after[y].start !== before[x].start + delta) { visit.fill(1); return 'containers'; }
+      if (!sameFacts(before[x], after[y])) noteChanged(after[y], statementAt(after[y].start), visit, changed);
+    }
+    if (y > 0 && after[y].start >= newSuffixStart) { visit.fill(1); return 'containers'; }
+  }
+  // The names whose defs, classes, parameters or assignments the touched statements changed.
+  const was = namesIn(prev, prev.syntax, prev.facts, prefix, oldN - suffix);
+  const now = namesIn({ syntax, tops, statements: [] }, syntax, facts, prefix, n - suffix);
+  for (const [name, text] of was) if (now.get(name) !== text) changed.add(name);
+  for (const name of now.keys()) if (!was.has(name)) changed.add(name);
+  // Kept statements whose rules looked one of those names up, or that must run anyway.
+  for (let k = 0; k < n; k++) {
+    if (visit[k]) continue;
+    const old = prev.statements[oldOf(k)];
+    if (old.sticky || syntax.position(syntax.startOf(tops[k])).column !== old.startColumn || old.reads.has(ALL_NAMES)) visit[k] = 1;
+    else if (changed.size > 0 && old.reads.size > 0) {
+      for (const name of old.reads) if (changed.has(name)) { visit[k] = 1; break; }
+    }
+  }
+  return undefined;
+}
+
+function noteChanged(c: Container, statement: number, visit: Uint8Array, changed: Set<string>): void {
+  visit[statement] = 1;
+  if (c.name) changed.add(c.name);
+}
+
+/** Whether statements [from, to) hold an import (at any depth). */
+function holdsImport(syntax: SyntaxTree, tops: Int32Array, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = tops[from], end = tops[to]; i < end; i++) {
+    const type = syntax.typeOf(i);
+    if (type === 'import_statement' || type === 'import_from_statement' || type === 'future_import_statement') return true;
+  }
+  return false;
+}
+
+/** The facts of a container that code outside its statement can set. */
+function sameFacts(a: Container, b: Container): boolean {
+  return a.traced === b.traced && a.tracedDirect === b.tracedDirect && a.eager === b.eager && a.noGrad === b.noGrad &&
+    a.training === b.training && sameSet(a.tracedBy, b.tracedBy) && sameSet(a.staticParams, b.staticParams) &&
+    sameSet(a.unmappedParams, b.unmappedParams) && sameSet(a.trainingFramework, b.trainingFramework) && sameSet(a.callsCompiled, b.callsCompiled);
+}
+
+function sameSet<T>(a: Set<T> | undefined, b: Set<T> | undefined): boolean {
+  if (!a?.size || !b?.size) return !a?.size && !b?.size;
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+function digest(c: Container | undefined): string {
+  if (!c) return '';
+  const set = (s: Set<string> | undefined) => (s?.size ? [...s].sort().join(',') : '');
+  return `${c.traced ?? ''}/${c.tracedDirect ? 1 : 0}/${c.eager ? 1 : 0}/${c.noGrad ? 1 : 0}/${c.training ? 1 : 0}/${set(c.tracedBy)}/${set(c.staticParams)}/${set(c.unmappedParams)}/${set(c.trainingFramework)}/${set(c.callsCompiled)}`;
+}
+
+/** What statements [from, to) of a version contribute, name by name (each statement's made once). */
+function namesIn(v: Pick<Version, 'syntax' | 'tops' | 'statements'>, syntax: SyntaxTree, facts: Facts, from: number, to: number): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let k = from; k < to; k++) {
+    const own = v.statements[k]?.names ?? namesOf(syntax, facts, v.tops[k], v.tops[k + 1]);
+    if (v.statements[k]) v.statements[k].names = own;
+    for (const [name, text] of own) {
+      const sofar = out.get(name);
+      out.set(name, sofar === undefined ? text : `${sofar}\u0001${text}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * What the nodes [lo, hi) (one top-level statement) contribute to the facts kept by name, as text per
+ * name: each def (its whole text with decorators), class, assignment and `for` target (the whole
+ * statement), with where it is (the defs and classes around it) and the facts of the containers in
+ * it; and, by name only, that the name is a parameter somewhere. A rule that looks a name up gets
+ * these (a def's body, an assignment's value, their containers' facts) and nothing else.
+ */
+function namesOf(syntax: SyntaxTree, facts: Facts, lo: number, hi: number): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (name: string, text: string) => {
+    const sofar = out.get(name);
+    out.set(name, sofar === undefined ? text : `${sofar}\u0002${text}`);
+  };
+  const params = new Set<string>();
+  // The containers in the statement, in document order, and the facts of those inside node i.
+  const inside: Container[] = [];
+  for (const c of facts.containers) if (c.node.id >= lo && c.node.id < hi) inside.push(c);
+  const factsIn = (i: number) => {
+    const s = syntax.startOf(i);
+    const e = syntax.endOf(i);
+    let out = '';
+    for (const c of inside) if (c.start >= s && c.end <= e) out += `${c.kind}@${c.start - s}:${digest(c)};`;
+    return out;
+  };
+  const where = (i: number) => {
+    let path = '';
+    for (let p = syntax.parentOf(i); p >= lo; p = syntax.parentOf(p)) {
+      const type = syntax.typeOf(p);
+      if (type === 'function_definition' || type === 'class_definition' || type === 'lambda') {
+        const nameNode = syntax.fieldChild(p, 'name');
+        path += `${type[0]}:${nameNode >= 0 ? syntax.textOf(nameNode) : ''};`;
+      }
+    }
+    return path;
+  };
+  const bind = (target: number, stmt: number, what: string) => {
+    const text = `${what}${where(stmt)}|${syntax.textOf(stmt)}|${factsIn(stmt)}`;
+    for (const id of targetNames(syntax, target)) add(syntax.textOf(id), text);
+  };
+  for (const c of inside) for (const p of c.params ?? []) params.add(p);
+  for (let i = lo; i < hi; i++) {
+    switch (syntax.typeOf(i)) {
+      case 'function_definition':
+      case 'class_definition': {
+        const nameNode = syntax.fieldChild(i, 'name');
+        const parent = syntax.parentOf(i);
+        const whole = syntax.typeOf(parent) === 'decorated_definition' ? parent : i;
+        if (nameNode >= 0) add(syntax.textOf(nameNode), `${syntax.typeOf(i)[0]}${where(whole)}|${syntax.textOf(whole)}|${factsIn(whole)}`);
+        break;
+      }
+      case 'assignment':
+      case 'augmented_assignment': {
+        const left = syntax.fieldChild(i, 'left');
+        if (left >= 0) bind(left, i, 'A');
+        break;
+      }
+      case 'for_statement': {
+        const left = syntax.fieldChild(i, 'left');
+        if (left >= 0) bind(left, i, 'F');
+        break;
+      }
+    }
+  }
+  for (const name of params) add(name, 'P');
+  return out;
+}
+
+/** The identifiers an assignment target binds (`a`, `a, b`, `(a, [b, *c])`), as facts reads them. */
+function targetNames(syntax: SyntaxTree, target: number): number[] {
+  const out: number[] = [];
+  const stack = [target];
+  while (stack.length) {
+    const i = stack.pop()!;
+    const type = syntax.typeOf(i);
+    if (type === 'identifier') out.push(i);
+    else if (TARGET_CONTAINERS.has(type)) {
+      for (let c = i + 1, end = syntax.afterOf(i); c < end; c = syntax.afterOf(c)) if (syntax.isNamed(c)) stack.push(c);
+    }
+  }
+  return out;
+}
+
+const TARGET_CONTAINERS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression', 'expression_list']);
+
+/** Whether a finding's range or one of its fix's edits lies (partly) outside the statement's span. */
+function reachesOut(f: Finding, startRow: number, startColumn: number, endRow: number, endColumn: number): boolean {
+  const outside = (r: Finding['range']) => r.start.line < startRow || (r.start.line === startRow && r.start.character < startColumn) ||
+    r.end.line > endRow || (r.end.line === endRow && r.end.character > endColumn);
+  if (outside(f.range)) return true;
+  return !!f.fix?.edits.some((e) => outside(e.range));
+}
+
+/** A finding moved down by `rows` lines (its statement's text, and so its columns, unchanged). */
+function shifted(f: Finding, rows: number): Finding {
+  const move = (r: Finding['range']) => ({ start: { line: r.start.line + rows, character: r.start.character }, end: { line: r.end.line + rows, character: r.end.character } });
+  return { ...f, range: move(f.range), fix: f.fix && { ...f.fix, edits: f.fix.edits.map((e) => ({ range: move(e.range), newText: e.newText })) } };
+}
