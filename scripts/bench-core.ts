@@ -9,12 +9,13 @@ import { initParser, createParser, getLanguage, safeParse } from '../server/src/
 import { PythonDocument, lineStarts, positionAt } from '../server/src/parse/document';
 import { analyzeSyntax, analyzeTree, enabledRules } from '../server/src/analyze';
 import { analyzeTextSync } from '../server/src/engine';
+import { IncrementalAnalysis } from '../server/src/incremental';
 import { Facts, FACT_NODE_TYPES } from '../server/src/resolve/facts';
 import { ALL_RULES } from '../server/src/rules/index';
 import type { Settings } from '../server/src/config/settings';
 export { SERVER_NODE_ARGS } from '../client/src/serverArgs';
 
-export { MirrorCache, getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeSyntax, analyzeTree, analyzeTextSync, ALL_RULES };
+export { IncrementalAnalysis, MirrorCache, getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeSyntax, analyzeTree, analyzeTextSync, ALL_RULES };
 
 export const SELECT_ALL: Settings = { select: ['ALL'] };
 

@@ -57,7 +57,7 @@ export interface IncrementalStats {
   /** statements the statement-local rules visited (all of them when nothing could be kept) */
   visited: number;
   /** why every statement was visited, if it was */
-  full?: 'first' | 'settings' | 'walked' | 'import' | 'containers';
+  full?: 'first' | 'settings' | 'walked' | 'import' | 'containers' | 'error';
 }
 
 export class IncrementalAnalysis {
@@ -86,7 +86,16 @@ export class IncrementalAnalysis {
     const r = analyzeCore(syntax, source, settings, rules, (facts, tops) => {
       const visit = new Uint8Array(tops.length - 1);
       if (full) visit.fill(1);
-      else full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit);
+      else {
+        try {
+          full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit);
+        } catch (e) {
+          // A bug here must not cost the document its diagnostics: analyse it whole.
+          if (process.env.FRAMEWISE_DEBUG) console.error('Framewise incremental plan error:', e);
+          full = 'error';
+          visit.fill(1);
+        }
+      }
       planned = { plan: { visit, buckets: [], reads: [] }, tops };
       return planned.plan;
     });
