@@ -19,7 +19,8 @@
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCore, finishFindings, type AnalysisResult, type StatementPlan } from './analyze';
 import { MirrorCache, type SyntaxTree } from './parse/mirror';
-import { ALL_NAMES, type Facts, type Container } from './resolve/facts';
+import { ALL_NAMES, callsKey, type Facts, type Container } from './resolve/facts';
+import { calledNameNode } from './rules/util';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
 import type { Settings } from './config/settings';
@@ -283,6 +284,9 @@ function namesOf(syntax: SyntaxTree, facts: Facts, lo: number, hi: number): Map<
     const text = `${what}${where(stmt)}|${syntax.textOf(stmt)}|${factsIn(stmt)}`;
     for (const id of targetNames(syntax, target)) add(syntax.textOf(id), text);
   };
+  // The simple names calls are made by (`f(…)`, `x.f(…)`): a rule that looks calls up by name may read
+  // anything around them, so the whole statement is their contribution.
+  const called = new Set<string>();
   for (const c of inside) for (const p of c.params ?? []) params.add(p);
   for (let i = lo; i < hi; i++) {
     switch (syntax.typeOf(i)) {
@@ -305,9 +309,18 @@ function namesOf(syntax: SyntaxTree, facts: Facts, lo: number, hi: number): Map<
         if (left >= 0) bind(left, i, 'F');
         break;
       }
+      case 'call': {
+        const n = calledNameNode(syntax, i);
+        if (n >= 0) called.add(syntax.textOf(n));
+        break;
+      }
     }
   }
   for (const name of params) add(name, 'P');
+  if (called.size > 0) {
+    const text = syntax.textOf(lo);
+    for (const name of called) add(callsKey(name), text);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@ import type { SyntaxNode as Node } from '../parse/mirror';
 import { ERROR_TYPE_ID } from '../parse/syntax';
 import { ImportTable, collectImport } from './imports';
 import { countBefore } from '../search';
+import { calledNameNode } from '../rules/util';
 
 export type TraceKind = 'jax' | 'tensorflow' | 'torch';
 
@@ -112,6 +113,12 @@ const NO_GRAD = new Set([
 const SET_GRAD_ENABLED = new Set(['torch.set_grad_enabled', 'torch.autograd.set_grad_enabled', 'torch.autograd.grad_mode.set_grad_enabled']);
 
 const NONE: readonly Assignment[] = Object.freeze([]);
+const NO_CALLS: readonly Node[] = Object.freeze([]);
+
+/** How `Facts.reads` notes a question about the calls made by `name` (apart from the name's bindings). */
+export function callsKey(name: string): string {
+  return `()${name}`;
+}
 
 export const FACT_NODE_TYPES = [
   'import_statement', 'import_from_statement', 'function_definition', 'class_definition',
@@ -168,6 +175,29 @@ export class Facts {
     const out: Node[] = [];
     for (let i = lo; i < calls.length && calls[i].startIndex < end; i++) if (calls[i].endIndex <= end) out.push(calls[i]);
     return out;
+  }
+
+  private callsByName: Map<string, Node[]> | undefined;
+
+  /**
+   * The calls made by this simple name — `f(…)` or `x.f(…)` — in document order (an index made on
+   * the first question). Noted in `reads` as `callsKey(name)`: the statement depends on those calls.
+   */
+  callsNamed(name: string): readonly Node[] {
+    this.reads?.add(callsKey(name));
+    if (!this.callsByName) {
+      const index = new Map<string, Node[]>();
+      for (const c of this.calls) {
+        const n = calledNameNode(c.tree, c.id);
+        if (n < 0) continue;
+        const key = c.tree.textOf(n);
+        const list = index.get(key);
+        if (list) list.push(c);
+        else index.set(key, [c]);
+      }
+      this.callsByName = index;
+    }
+    return this.callsByName.get(name) ?? NO_CALLS;
   }
 
   /** Innermost container of a captured node (or of an arbitrary node, by position). */

@@ -56,6 +56,7 @@ export const TF103: Rule = {
   // A pipeline is reported from its outermost call, and only when every method of the chain is a
   // dataset transformation: the outermost one's included.
   calls: { methods: TRANSFORMS },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
 
@@ -67,29 +68,23 @@ export const TF103: Rule = {
     }
 
     // Built once, on the first pipeline that lacks a prefetch: the chains that do prefetch, by the name
-    // they start from (with where the prefetch is and the function it is in), and calls by simple name.
+    // they start from (with where the prefetch is and the function it is in). Calls are found by their
+    // simple name through the facts (`callsNamed`), so that the incremental analysis knows which
+    // names' call sites a statement's findings depend on.
     let prefetchRoots: Map<string, Array<{ at: number; fn: number | undefined }>> | undefined;
-    let byName: Map<string, Node[]> | undefined;
     // Whether a function's result is prefetched by its callers, by function and depth.
     const returnedMemo = new Map<string, boolean>();
     const index = () => {
-      if (prefetchRoots && byName) return;
+      if (prefetchRoots) return;
       prefetchRoots = new Map();
-      byName = new Map();
-      for (const c of facts.calls) {
-        const name = calledName(c);
-        if (!name) continue;
-        const list = byName.get(name) ?? [];
-        list.push(c);
-        byName.set(name, list);
-        if (name === 'prefetch' || (name === 'apply' && /prefetch/.test(c.text))) {
-          const root = chainOf(facts, outermost(c)).root;
-          if (root.type !== 'identifier') continue;
-          const roots = prefetchRoots.get(root.text);
-          const entry = { at: c.startIndex, fn: facts.enclosingFunction(root)?.index };
-          if (roots) roots.push(entry);
-          else prefetchRoots.set(root.text, [entry]);
-        }
+      for (const c of [...facts.callsNamed('prefetch'), ...facts.callsNamed('apply')]) {
+        if (calledName(c) === 'apply' && !/prefetch/.test(c.text)) continue;
+        const root = chainOf(facts, outermost(c)).root;
+        if (root.type !== 'identifier') continue;
+        const roots = prefetchRoots.get(root.text);
+        const entry = { at: c.startIndex, fn: facts.enclosingFunction(root)?.index };
+        if (roots) roots.push(entry);
+        else prefetchRoots.set(root.text, [entry]);
       }
     };
 
@@ -108,7 +103,7 @@ export const TF103: Rule = {
         const key = `${f.index}:${depth}`;
         let known = returnedMemo.get(key);
         if (known === undefined) {
-          known = (byName!.get(f.name) ?? []).some((c) => {
+          known = facts.callsNamed(f.name).some((c) => {
             const outer = outermost(c);
             return (outer.id !== c.id && chainOf(facts, outer).links.some(prefetches)) || prefetchedLater(outer, depth + 1);
           });
