@@ -19,7 +19,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCore, finishFindings, type AnalysisResult, type StatementPlan } from './analyze';
 import { MirrorCache, type SyntaxTree } from './parse/mirror';
-import { ALL_NAMES, callsKey, type Facts, type Container } from './resolve/facts';
+import { ALL_NAMES, LINES, callsKey, type Facts, type Container } from './resolve/facts';
 import { calledNameNode } from './rules/util';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
@@ -184,6 +184,8 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   const now = namesIn({ syntax, tops, statements: [] }, syntax, facts, prefix, n - suffix);
   for (const [name, text] of was) if (now.get(name) !== text) changed.add(name);
   for (const name of now.keys()) if (!was.has(name)) changed.add(name);
+  // A message that gives a line (`LINES`) is stale once an edit adds or removes lines.
+  if (prev.syntax.lineStarts().length !== syntax.lineStarts().length) changed.add(LINES);
   // Kept statements whose rules looked one of those names up, or that must run anyway.
   for (let k = 0; k < n; k++) {
     if (visit[k]) continue;

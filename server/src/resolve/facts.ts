@@ -918,6 +918,8 @@ class NameMap<V> extends Map<string, V> {
 
 /** In `Facts.reads`: the rule read the facts of every name (it iterated a map by name). */
 export const ALL_NAMES = '*';
+/** In `Facts.reads`: a finding's message gives the line of a node, which an edit above it moves. */
+export const LINES = '#lines';
 
 /** An assignment whose callee is resolved when first asked (imports may come later in the file). */
 class Binding implements Assignment {

@@ -1,6 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
-import { keywordArg, positionalArgs } from '../../resolve/facts';
+import { keywordArg, positionalArgs, LINES } from '../../resolve/facts';
 import type { Rule } from '../types';
 import { argumentNodes, calledName, importsModule } from '../util';
 
@@ -66,13 +66,26 @@ function loopCounters(facts: Facts, node: Node): Set<string> {
         if (first?.type === 'identifier') out.add(first.text);
       }
     } else if (p.type === 'while_statement') {
-      // `step = 0` … `while …: f(step); step += 1`
-      for (const [name, list] of facts.assignments) {
+      // `step = 0` … `while …: f(step); step += 1`: the names bumped in the loop, by their writes.
+      for (const name of bumpedIn(p)) {
+        const list = facts.assignments.get(name) ?? [];
         const bumped = list.some((a) => a.augmented && a.offset >= p!.startIndex && a.offset < p!.endIndex);
         const init = list.filter((a) => !a.augmented && a.offset < p!.startIndex).pop();
         if (bumped && init && NUMBER_LITERALS.has(init.value.type)) out.add(name);
       }
     }
+  }
+  return out;
+}
+
+/** The names written by `name += …` (and the other augmented assignments) inside a node. */
+function bumpedIn(node: Node): Set<string> {
+  const out = new Set<string>();
+  const t = node.tree;
+  for (let i = node.id + 1, end = t.afterOf(node.id); i < end; i++) {
+    if (t.typeOf(i) !== 'augmented_assignment') continue;
+    const left = t.fieldChild(i, 'left');
+    if (left >= 0 && t.typeOf(left) === 'identifier') out.add(t.textOf(left));
   }
   return out;
 }
@@ -127,64 +140,92 @@ export const TF101: Rule = {
     fixable: true,
     summary: 'A tf.function called with a changing Python number (a loop index) or with tensors of changing shapes retraces on every new value.',
   },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
-    const shapes = new Map<string, Array<{ arg: Node; shape: string; fn: string }>>();
     const decorated = new Map<string, Node | null>();
-    // The names a tf.function can be called by here: defs decorated with it, names assigned a
-    // `tf.function(…)` (a superset of what tfFunctionWrapper finds, made once; none without a
-    // TensorFlow import, since only an import makes a name resolve to tensorflow.function).
-    let wrappedNames: Set<string> | undefined;
-    const mayBeWrapped = (call: Node): boolean => {
-      if (!wrappedNames) {
-        wrappedNames = new Set();
-        if (importsModule(facts, 'tensorflow')) {
-          for (const c of facts.containers) {
-            if (c.kind === 'function' && c.name && tfFunctionDecorator(facts, c)) wrappedNames.add(c.name);
-          }
-          for (const [name, list] of facts.assignments) {
-            if (list.some((a) => a.value.type === 'call' && facts.callee(a.value) === 'tensorflow.function')) wrappedNames.add(name);
+    let tensorflow: boolean | undefined;
+    // A tf.function can be called by the name of a def decorated with it or of a name assigned a
+    // `tf.function(…)`; only a TensorFlow import makes a name resolve to tensorflow.function.
+    const mayBeWrapped = (name: string | undefined): boolean => !!name && (tensorflow ??= importsModule(facts, 'tensorflow')) &&
+      ((facts.functionsByName.get(name) ?? []).some((c) => !!tfFunctionDecorator(facts, c)) ||
+        (facts.assignments.get(name) ?? []).some((a) => a.value.type === 'call' && facts.callee(a.value) === 'tensorflow.function'));
+
+    /** What a call of a tf.function passes: each argument's key, value, and whether it is a changing number. */
+    interface Passed { key: string; value: Node; varying: boolean }
+    const passed = (call: Node): { wrapper: Node; args: Passed[] } | undefined => {
+      if (!mayBeWrapped(calledName(call))) return undefined;
+      const wrapper = tfFunctionWrapper(facts, call, decorated);
+      if (!wrapper) return undefined;
+      if (wrapper.type === 'call' && keywordArg(wrapper, 'input_signature')) return undefined;
+      const counters = loopCounters(facts, call);
+      const args: Passed[] = [];
+      argumentNodes(call).forEach((a, i) => {
+        const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+        if (!value || a.type === 'list_splat' || a.type === 'dictionary_splat') return;
+        const key = a.type === 'keyword_argument' ? `${a.childForFieldName('name')?.text}` : `${i}`;
+        args.push({ key, value, varying: counters.size > 0 && varyingNumber(value, counters) });
+      });
+      return { wrapper, args };
+    };
+    const relaxed = (wrapper: Node) => wrapper.type === 'call' && (keywordArg(wrapper, 'reduce_retracing')?.type === 'true' || keywordArg(wrapper, 'experimental_relax_shapes')?.type === 'true');
+
+    /**
+     * The literal shapes passed, in document order, for one argument of one tf.function: from the
+     * calls by the name it was called by, anywhere in the file. Made once per name; what it looked up
+     * is noted again for each statement that uses it (`Facts.reads`).
+     */
+    const byName = new Map<string, { shapes: Map<string, Array<{ arg: Node; shape: string }>>; reads: Set<string> }>();
+    const shapesOf = (name: string) => {
+      let entry = byName.get(name);
+      if (!entry) {
+        const outer = facts.reads;
+        const reads = new Set<string>();
+        facts.reads = outer ? reads : undefined;
+        const shapes = new Map<string, Array<{ arg: Node; shape: string }>>();
+        for (const c of facts.callsNamed(name)) {
+          const p = passed(c);
+          if (!p || relaxed(p.wrapper)) continue;
+          for (const a of p.args) {
+            const shape = a.varying ? undefined : literalShape(facts, a.value);
+            if (!shape) continue;
+            const key = `${p.wrapper.id}:${a.key}`;
+            const list = shapes.get(key) ?? [];
+            list.push({ arg: a.value, shape });
+            shapes.set(key, list);
           }
         }
+        facts.reads = outer;
+        byName.set(name, (entry = { shapes, reads }));
       }
-      if (wrappedNames.size === 0) return false;
-      const name = calledName(call);
-      return !!name && wrappedNames.has(name);
+      if (facts.reads) for (const r of entry.reads) facts.reads.add(r);
+      return entry.shapes;
     };
+
     return {
       call(node) {
-        if (!mayBeWrapped(node)) return;
-        const wrapper = tfFunctionWrapper(facts, node, decorated);
-        if (!wrapper) return;
-        if (wrapper.type === 'call' && keywordArg(wrapper, 'input_signature')) return;
+        const p = passed(node);
+        if (!p) return;
         const fnText = node.childForFieldName('function')!.text;
-        const counters = loopCounters(facts, node);
-        const args = argumentNodes(node);
-        args.forEach((a, i) => {
-          const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
-          if (!value || a.type === 'list_splat' || a.type === 'dictionary_splat') return;
-          if (counters.size > 0 && varyingNumber(value, counters)) {
+        for (const a of p.args) {
+          const value = a.value;
+          if (a.varying) {
             const constant = ctx.nameFor('tensorflow.constant', { module: 'tensorflow', alias: 'tf' });
             ctx.report(value, `\`${fnText}\` is a tf.function called in a loop with the Python number \`${value.text}\`: Python values are part of the trace key, so every new value traces and builds a new graph. Pass a tensor instead, e.g. ${constant.text}(${value.text}).`,
               { title: `Wrap in ${constant.text}(...)`, suggestion: true, edits: [{ range: ctx.range(value), newText: `${constant.text}(${value.text})` }, ...constant.edits] });
-            return;
+            continue;
           }
-          const relaxed = wrapper.type === 'call' && (keywordArg(wrapper, 'reduce_retracing')?.type === 'true' || keywordArg(wrapper, 'experimental_relax_shapes')?.type === 'true');
-          const shape = relaxed ? undefined : literalShape(facts, value);
-          if (!shape) return;
-          const key = `${wrapper.id}:${a.type === 'keyword_argument' ? a.childForFieldName('name')?.text : i}`;
-          const list = shapes.get(key) ?? [];
-          list.push({ arg: value, shape, fn: fnText });
-          shapes.set(key, list);
-        });
-      },
-      exit() {
-        for (const list of shapes.values()) {
+          if (relaxed(p.wrapper) || !literalShape(facts, value)) continue;
+          // Reported when an earlier call passed another shape first, and no earlier call this one's.
+          const list = shapesOf(calledName(node)!).get(`${p.wrapper.id}:${a.key}`) ?? [];
+          const at = list.findIndex((o) => o.arg.id === value.id);
+          if (at <= 0) continue;
           const first = list[0];
-          for (const other of list.slice(1)) {
-            if (other.shape === first.shape || list.slice(0, list.indexOf(other)).some((o) => o.shape === other.shape)) continue;
-            ctx.report(other.arg, `\`${other.fn}\` is a tf.function already called with shape ${first.shape} (line ${first.arg.startPosition.row + 1}) and now with ${other.shape}: without an input_signature each new shape traces a new graph. Declare input_signature=[tf.TensorSpec(shape=[None, …], dtype=…)] with None for the varying dimensions, or use reduce_retracing=True.`);
-          }
+          const other = list[at];
+          if (other.shape === first.shape || list.slice(0, at).some((o) => o.shape === other.shape)) continue;
+          // The message gives the first call's line, which an edit elsewhere can move.
+          facts.reads?.add(LINES);
+          ctx.report(value, `\`${fnText}\` is a tf.function already called with shape ${first.shape} (line ${first.arg.startPosition.row + 1}) and now with ${other.shape}: without an input_signature each new shape traces a new graph. Declare input_signature=[tf.TensorSpec(shape=[None, …], dtype=…)] with None for the varying dimensions, or use reduce_retracing=True.`);
         }
       },
     };
