@@ -313,7 +313,12 @@ function namesOf(syntax: SyntaxTree, facts: Facts, lo: number, hi: number): Map<
       }
       case 'call': {
         const n = calledNameNode(syntax, i);
-        if (n >= 0) called.add(syntax.textOf(n));
+        if (n < 0) break;
+        called.add(syntax.textOf(n));
+        // `receiver.method(…)`: also by receiver and method (`Facts.methodCallsOn`).
+        const fn = syntax.fieldChild(i, 'function');
+        const object = syntax.typeOf(fn) === 'attribute' ? syntax.fieldChild(fn, 'object') : -1;
+        if (object >= 0) called.add(`${syntax.textOf(object)}.${syntax.textOf(n)}`);
         break;
       }
     }

@@ -185,6 +185,27 @@ export class Facts {
    */
   callsNamed(name: string): readonly Node[] {
     this.reads?.add(callsKey(name));
+    return this.callsIndex().get(name) ?? NO_CALLS;
+  }
+
+  /**
+   * The calls `receiver.method(…)` whose receiver is written `receiver` (`model.eval()`,
+   * `self.net.train()`), in document order. Noted in `reads` as `callsKey('receiver.method')`.
+   */
+  methodCallsOn(receiver: string, method: string): readonly Node[] {
+    this.reads?.add(callsKey(`${receiver}.${method}`));
+    const out: Node[] = [];
+    for (const c of this.callsIndex().get(method) ?? NO_CALLS) {
+      const t = c.tree;
+      const fn = t.fieldChild(c.id, 'function');
+      if (t.typeOf(fn) !== 'attribute') continue;
+      const object = t.fieldChild(fn, 'object');
+      if (object >= 0 && t.endOf(object) - t.startOf(object) === receiver.length && t.textOf(object) === receiver) out.push(c);
+    }
+    return out;
+  }
+
+  private callsIndex(): Map<string, Node[]> {
     if (!this.callsByName) {
       const index = new Map<string, Node[]>();
       for (const c of this.calls) {
@@ -197,7 +218,7 @@ export class Facts {
       }
       this.callsByName = index;
     }
-    return this.callsByName.get(name) ?? NO_CALLS;
+    return this.callsByName;
   }
 
   /** Innermost container of a captured node (or of an arbitrary node, by position). */

@@ -2,11 +2,13 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
 import { trainingCallFramework } from '../../resolve/facts';
 import type { Fix, Rule, RuleContext } from '../types';
-import { argumentNodes, calledName, importsModule, methodCall } from '../util';
+import { argumentNodes, importsModule, methodCall } from '../util';
 
 /** Code in the loop that needs gradients: backward, autograd.grad, requires_grad, reading .grad. */
 const NEEDS_GRAD = /\.backward\s*\(|autograd\.grad\s*\(|requires_grad|\.grad\b/;
 const SET_GRAD_OFF = new Set(['torch.set_grad_enabled', 'torch.autograd.set_grad_enabled']);
+/** The methods `trainingCallFramework` can take for a training call. */
+const TRAINING_METHODS = ['backward', 'apply_gradients', 'apply_updates', 'step', 'update'];
 
 interface EvalCall { node: Node; receiver: string; scope: number }
 
@@ -68,83 +70,93 @@ export const PT003: Rule = {
     fixable: true,
     summary: 'A loop calls a model after model.eval() without torch.no_grad()/torch.inference_mode(): autograd still records every forward pass.',
   },
-  // The walk collects `.eval()` / `.train()` calls and a module-level `set_grad_enabled(False)`; the
-  // calls of models are taken from the facts' list of calls at the end.
-  calls: { methods: ['eval', 'train'], callees: SET_GRAD_OFF },
+  // Every call is looked at (a model call is `model(x)` or `self.net(x)`, any name), in the statements
+  // the analysis visits; the `.eval()` / `.train()` calls before it, wherever they are, are found by
+  // name through the facts (`callsNamed`), so that the incremental analysis knows what a statement's
+  // findings depend on.
+  local: true,
   create(ctx) {
     const { facts } = ctx;
-    const evals: EvalCall[] = [];
-    const trains: EvalCall[] = [];
-    let gradOffGlobally = false;
-    let trains_: boolean | undefined;
-    const fileTrains = () => (trains_ ??= facts.calls.some((c) => !!trainingCallFramework(c, facts) || methodCall(c)?.method === 'train'));
-    // Simple callee name → calls made under no_grad / inference_mode.
-    let noGradCallees: Set<string> | undefined;
-    const calledUnderNoGrad = (name: string) => {
-      if (!noGradCallees) {
-        noGradCallees = new Set();
-        for (const c of facts.calls) {
-          const n = calledName(c);
-          if (n && facts.inNoGrad(c)) noGradCallees.add(n);
+    /**
+     * A file-wide answer made once per analysis from calls found by name: what making it looked up is
+     * noted again for each statement that asks (`Facts.reads`).
+     */
+    const once = <T>(make: () => T): (() => T) => {
+      let made: { value: T; reads: Set<string> } | undefined;
+      return () => {
+        if (!made) {
+          const outer = facts.reads;
+          const reads = new Set<string>();
+          facts.reads = outer ? reads : undefined;
+          try {
+            made = { value: make(), reads };
+          } finally {
+            facts.reads = outer;
+          }
         }
-      }
-      return noGradCallees.has(name);
+        if (facts.reads) for (const r of made.reads) facts.reads.add(r);
+        return made.value;
+      };
     };
-    // Every report needs a torch import (see exit): without one, nothing is worth collecting.
+    // The `.eval()` (and `.train(False)`) and `.train()` calls on this receiver, in document order.
+    const modeSwitchesOf = (receiver: string) => {
+      const evals: EvalCall[] = [];
+      const trains: EvalCall[] = [];
+      const calls = [...facts.methodCallsOn(receiver, 'eval'), ...facts.methodCallsOn(receiver, 'train')].sort((a, b) => a.startIndex - b.startIndex);
+      for (const node of calls) {
+        if (!isModeSwitch(node)) continue;
+        const m = methodCall(node)!;
+        const args = argumentNodes(node);
+        const trainOff = m.method === 'train' && args.length === 1 && args[0].type === 'false';
+        if (m.method === 'eval' && args.length === 0 || trainOff) evals.push({ node, receiver, scope: scopeOf(facts, node).index });
+        else if (m.method === 'train') trains.push({ node, receiver, scope: scopeOf(facts, node).index });
+      }
+      return { evals, trains };
+    };
+    // A statement `torch.set_grad_enabled(…)` anywhere turns gradients off for the program: no report.
+    // Called as `….set_grad_enabled(…)` or by a name an import binds to it (`from torch import
+    // set_grad_enabled as sge`); the import table is the same for every statement.
+    const gradOffGlobally = once(() => {
+      const names = new Set(['set_grad_enabled']);
+      for (const b of facts.imports.bindings.values()) if (SET_GRAD_OFF.has(b.qualified)) names.add(b.local);
+      return [...names].some((n) => facts.callsNamed(n).some((c) => SET_GRAD_OFF.has(facts.callee(c) ?? '') && c.parent?.type === 'expression_statement'));
+    });
+    // The file trains: a backward / optimizer step / optax update, or a `.train()` call.
+    const fileTrains = once(() => TRAINING_METHODS.some((m) => facts.callsNamed(m).some((c) => !!trainingCallFramework(c, facts))) ||
+      facts.callsNamed('train').some((c) => methodCall(c)?.method === 'train'));
+    // A function that is itself called under no_grad / inference_mode somewhere.
+    const calledUnderNoGrad = (name: string) => facts.callsNamed(name).some((c) => facts.inNoGrad(c));
+    // Every report needs a torch import: without one, nothing is worth looking at.
     let torchFile: boolean | undefined;
+    const reported = new Set<number>();
     return {
-      call(node) {
+      call(call) {
         torchFile ??= importsModule(facts, 'torch');
         if (!torchFile) return;
-        if (isModeSwitch(node)) {
-          const m = methodCall(node)!;
-          const args = argumentNodes(node);
-          const trainOff = m.method === 'train' && args.length === 1 && args[0].type === 'false';
-          if (m.method === 'eval' && args.length === 0 || trainOff) evals.push({ node, receiver: m.receiver.text, scope: scopeOf(facts, node).index });
-          else if (m.method === 'train') trains.push({ node, receiver: m.receiver.text, scope: scopeOf(facts, node).index });
-          return;
-        }
-        if (SET_GRAD_OFF.has(facts.callee(node) ?? '') && node.parent?.type === 'expression_statement') gradOffGlobally = true;
-      },
-      exit() {
-        if (evals.length === 0 || gradOffGlobally || !importsModule(facts, 'torch')) return;
-        const reported = new Set<number>();
-        // Only a call whose callee is spelled as some eval()'s receiver can follow it: compare lengths
-        // before reading the callee's text.
-        const receivers = new Map<string, EvalCall[]>();
-        for (const e of evals) {
-          const list = receivers.get(e.receiver);
-          if (list) list.push(e);
-          else receivers.set(e.receiver, [e]);
-        }
-        const lengths = new Set([...receivers.keys()].map((r) => r.length));
-        // Calls of a name or an attribute (`model(x)`, `self.net(x)`), other than the `.eval()` /
-        // `.train()` calls themselves.
-        for (const call of facts.calls) {
-          // From the columns: every call of the file is looked at, few are calls of a receiver.
-          const t = call.tree;
-          const fn = t.fieldChild(call.id, 'function');
-          if (fn < 0) continue;
-          const type = t.typeOf(fn);
-          if (type !== 'identifier' && type !== 'attribute') continue;
-          if (!lengths.has(t.endOf(fn) - t.startOf(fn)) || isModeSwitch(call)) continue;
-          const callee = t.textOf(fn);
-          const candidates = receivers.get(callee);
-          if (!candidates) continue;
-          const scope = scopeOf(facts, call);
-          const ev = candidates.filter((e) => e.scope === scope.index && e.node.startIndex < call.startIndex).pop();
-          if (!ev) continue;
-          // model.train() in between switches back to training.
-          if (trains.some((t) => t.receiver === callee && t.scope === scope.index && t.node.startIndex > ev.node.startIndex && t.node.startIndex < call.startIndex)) continue;
-          const loop = evalLoop(facts, call, ev.node.endIndex);
-          if (!loop || reported.has(loop.index) || facts.inNoGrad(call) || facts.trainingLoop(call)) continue;
-          if (NEEDS_GRAD.test(loop.node.text)) continue;
-          // A function that is itself called under no_grad / inference_mode.
-          if (scope.kind === 'function' && scope.name && calledUnderNoGrad(scope.name)) continue;
-          reported.add(loop.index);
-          const fix = wrapFix(ctx, loop, fileTrains);
-          ctx.report(call, `\`${callee}\` is called in a loop after \`${callee}.eval()\` without torch.no_grad() or torch.inference_mode(): eval() only switches layers such as dropout and batch norm to inference behaviour, it does not stop autograd, so every forward pass still records the graph and keeps activations alive. Wrap the loop in \`with torch.inference_mode():\` (or torch.no_grad() if the outputs feed back into training).`, fix);
-        }
+        // From the columns: every call is looked at, few are calls of a receiver.
+        const t = call.tree;
+        const fn = t.fieldChild(call.id, 'function');
+        if (fn < 0) return;
+        const type = t.typeOf(fn);
+        if (type !== 'identifier' && type !== 'attribute') return;
+        if (isModeSwitch(call)) return;
+        // Only a call whose callee is spelled as some eval()'s receiver can follow it.
+        const callee = t.textOf(fn);
+        const { evals: candidates, trains } = modeSwitchesOf(callee);
+        if (candidates.length === 0 || gradOffGlobally()) return;
+        const scope = scopeOf(facts, call);
+        const ev = candidates.filter((e) => e.scope === scope.index && e.node.startIndex < call.startIndex).pop();
+        if (!ev) return;
+        // model.train() in between switches back to training.
+        if (trains.some((t) => t.receiver === callee && t.scope === scope.index && t.node.startIndex > ev.node.startIndex && t.node.startIndex < call.startIndex)) return;
+        const loop = evalLoop(facts, call, ev.node.endIndex);
+        if (!loop || reported.has(loop.index) || facts.inNoGrad(call) || facts.trainingLoop(call)) return;
+        if (NEEDS_GRAD.test(loop.node.text)) return;
+        // A function that is itself called under no_grad / inference_mode.
+        if (scope.kind === 'function' && scope.name && calledUnderNoGrad(scope.name)) return;
+        reported.add(loop.index);
+        const fix = wrapFix(ctx, loop, fileTrains);
+        ctx.report(call, `\`${callee}\` is called in a loop after \`${callee}.eval()\` without torch.no_grad() or torch.inference_mode(): eval() only switches layers such as dropout and batch norm to inference behaviour, it does not stop autograd, so every forward pass still records the graph and keeps activations alive. Wrap the loop in \`with torch.inference_mode():\` (or torch.no_grad() if the outputs feed back into training).`, fix);
       },
     };
   },
