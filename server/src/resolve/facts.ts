@@ -194,16 +194,26 @@ export class Facts {
    */
   methodCallsOn(receiver: string, method: string): readonly Node[] {
     this.reads?.add(callsKey(`${receiver}.${method}`));
-    const out: Node[] = [];
-    for (const c of this.callsIndex().get(method) ?? NO_CALLS) {
-      const t = c.tree;
-      const fn = t.fieldChild(c.id, 'function');
-      if (t.typeOf(fn) !== 'attribute') continue;
-      const object = t.fieldChild(fn, 'object');
-      if (object >= 0 && t.endOf(object) - t.startOf(object) === receiver.length && t.textOf(object) === receiver) out.push(c);
+    let byReceiver = this.callsByReceiver.get(method);
+    if (!byReceiver) {
+      // Made once per method name, from the calls made by that name.
+      byReceiver = new Map();
+      for (const c of this.callsIndex().get(method) ?? NO_CALLS) {
+        const t = c.tree;
+        const fn = t.fieldChild(c.id, 'function');
+        const object = t.typeOf(fn) === 'attribute' ? t.fieldChild(fn, 'object') : -1;
+        if (object < 0) continue;
+        const key = t.textOf(object);
+        const list = byReceiver.get(key);
+        if (list) list.push(c);
+        else byReceiver.set(key, [c]);
+      }
+      this.callsByReceiver.set(method, byReceiver);
     }
-    return out;
+    return byReceiver.get(receiver) ?? NO_CALLS;
   }
+
+  private readonly callsByReceiver = new Map<string, Map<string, Node[]>>();
 
   private callsIndex(): Map<string, Node[]> {
     if (!this.callsByName) {

@@ -7,6 +7,7 @@ import { argumentNodes, importsModule, methodCall } from '../util';
 /** Code in the loop that needs gradients: backward, autograd.grad, requires_grad, reading .grad. */
 const NEEDS_GRAD = /\.backward\s*\(|autograd\.grad\s*\(|requires_grad|\.grad\b/;
 const SET_GRAD_OFF = new Set(['torch.set_grad_enabled', 'torch.autograd.set_grad_enabled']);
+const NO_SWITCHES: { evals: EvalCall[]; trains: EvalCall[] } = { evals: [], trains: [] };
 /** The methods `trainingCallFramework` can take for a training call. */
 const TRAINING_METHODS = ['backward', 'apply_gradients', 'apply_updates', 'step', 'update'];
 
@@ -102,7 +103,10 @@ export const PT003: Rule = {
     const modeSwitchesOf = (receiver: string) => {
       const evals: EvalCall[] = [];
       const trains: EvalCall[] = [];
-      const calls = [...facts.methodCallsOn(receiver, 'eval'), ...facts.methodCallsOn(receiver, 'train')].sort((a, b) => a.startIndex - b.startIndex);
+      const ev = facts.methodCallsOn(receiver, 'eval');
+      const tr = facts.methodCallsOn(receiver, 'train');
+      if (ev.length === 0 && tr.length === 0) return NO_SWITCHES;
+      const calls = [...ev, ...tr].sort((a, b) => a.startIndex - b.startIndex);
       for (const node of calls) {
         if (!isModeSwitch(node)) continue;
         const m = methodCall(node)!;
