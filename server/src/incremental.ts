@@ -192,7 +192,9 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
     const old = prev.statements[oldOf(k)];
     if (old.sticky || syntax.position(syntax.startOf(tops[k])).column !== old.startColumn || old.reads.has(ALL_NAMES)) visit[k] = 1;
     else if (changed.size > 0 && old.reads.size > 0) {
-      for (const name of old.reads) if (changed.has(name)) { visit[k] = 1; break; }
+      // Whichever set is smaller is walked (a statement may have looked up hundreds of names).
+      const [few, many] = changed.size <= old.reads.size ? [changed, old.reads] : [old.reads, changed];
+      for (const name of few) if (many.has(name)) { visit[k] = 1; break; }
     }
   }
   return undefined;

@@ -185,7 +185,7 @@ export class Facts {
    */
   callsNamed(name: string): readonly Node[] {
     this.reads?.add(callsKey(name));
-    return this.callsIndex().get(name) ?? NO_CALLS;
+    return this.callsOf(name);
   }
 
   /**
@@ -198,7 +198,7 @@ export class Facts {
     if (!byReceiver) {
       // Made once per method name, from the calls made by that name.
       byReceiver = new Map();
-      for (const c of this.callsIndex().get(method) ?? NO_CALLS) {
+      for (const c of this.callsOf(method)) {
         const t = c.tree;
         const fn = t.fieldChild(c.id, 'function');
         const object = t.typeOf(fn) === 'attribute' ? t.fieldChild(fn, 'object') : -1;
@@ -215,20 +215,23 @@ export class Facts {
 
   private readonly callsByReceiver = new Map<string, Map<string, Node[]>>();
 
-  private callsIndex(): Map<string, Node[]> {
-    if (!this.callsByName) {
-      const index = new Map<string, Node[]>();
+  /**
+   * The calls made by `name`, found once per name by a scan of every call that compares lengths
+   * before text (a few names are asked per analysis: an index of every call's name cost more).
+   */
+  private callsOf(name: string): readonly Node[] {
+    const index = (this.callsByName ??= new Map());
+    let found = index.get(name);
+    if (!found) {
+      found = [];
       for (const c of this.calls) {
-        const n = calledNameNode(c.tree, c.id);
-        if (n < 0) continue;
-        const key = c.tree.textOf(n);
-        const list = index.get(key);
-        if (list) list.push(c);
-        else index.set(key, [c]);
+        const t = c.tree;
+        const n = calledNameNode(t, c.id);
+        if (n >= 0 && t.endOf(n) - t.startOf(n) === name.length && t.text.startsWith(name, t.startOf(n))) found.push(c);
       }
-      this.callsByName = index;
+      index.set(name, found);
     }
-    return this.callsByName;
+    return found;
   }
 
   /** Innermost container of a captured node (or of an arbitrary node, by position). */

@@ -1,6 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Fix, Rule, RuleContext } from '../types';
-import type { Facts } from '../../resolve/facts';
+import { ALL_NAMES, type Facts } from '../../resolve/facts';
 import { importsModule, methodCall } from '../util';
 import { bindingAt, statementOf } from './values';
 
@@ -21,19 +21,25 @@ const MULTI_RESULT = new Set(['meshgrid', 'split', 'array_split', 'hsplit', 'vsp
   'linalg.eig', 'linalg.eigh', 'linalg.qr', 'linalg.svd', 'linalg.slogdet', 'linalg.lstsq']);
 
 /** The timer call whose reading `expr` is: the call itself, or the value of the name it was stored in. */
-function timerReading(expr: Node | null, facts: Facts, timerNames: Set<string>): Node | undefined {
+function timerReading(expr: Node | null, facts: Facts): Node | undefined {
   if (!expr) return undefined;
   if (expr.type === 'call') return TIMERS.has(facts.callee(expr) ?? '') ? expr : undefined;
-  if (expr.type !== 'identifier' || !timerNames.has(expr.text)) return undefined;
+  // Only a name ever bound to a timer call can hold a reading.
+  if (expr.type !== 'identifier' || !boundToTimer(facts, expr.text)) return undefined;
   const b = bindingAt(expr.text, expr, facts);
   if (b?.kind !== 'assign' || b.a.via || b.a.value.type !== 'call') return undefined;
   return TIMERS.has(b.a.callee ?? '') ? b.a.value : undefined;
 }
 
-function namesBoundToTimers(facts: Facts): Set<string> {
-  const out = new Set<string>();
-  for (const [name, list] of facts.assignments) if (list.some((a) => !a.via && a.value.type === 'call' && TIMERS.has(a.callee ?? ''))) out.add(name);
-  return out;
+function boundToTimer(facts: Facts, name: string): boolean {
+  return (facts.assignments.get(name) ?? []).some((a) => !a.via && a.value.type === 'call' && TIMERS.has(a.callee ?? ''));
+}
+
+/** The top-level statement holding a node (a child of the module). */
+function topLevelOf(node: Node): number {
+  let n = node;
+  for (let p = n.parent; p && p.type !== 'module'; p = p.parent) n = p;
+  return n.id;
 }
 
 type Kind = 'sync' | 'jax' | 'harmless' | 'unknown';
@@ -90,21 +96,23 @@ export const JAX103: Rule = {
     fixable: true,
     summary: 'Timing JAX calls without block_until_ready() measures only asynchronous dispatch, not the computation.',
   },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     let timing: boolean | undefined;
-    /** Names ever bound to a timer call: only they can hold a reading. */
-    let timerNames: Set<string> | undefined;
     return {
       binary_operator(node) {
         // Every timer is in `time` or `timeit`: a file that imports neither has nothing to report.
         timing ??= importsModule(facts, 'time') || importsModule(facts, 'timeit');
         if (!timing) return;
         if (node.childForFieldName('operator')?.text !== '-') return;
-        timerNames ??= namesBoundToTimers(facts);
-        const stop = timerReading(node.childForFieldName('left'), facts, timerNames);
-        const start = timerReading(node.childForFieldName('right'), facts, timerNames);
+        const stop = timerReading(node.childForFieldName('left'), facts);
+        const start = timerReading(node.childForFieldName('right'), facts);
         if (!stop || !start || start.endIndex > stop.startIndex) return;
+        // Readings stored at module level by other statements: what lies between them is anywhere in
+        // the file, so the incremental analysis runs this statement again on every edit.
+        const here = topLevelOf(node);
+        if (topLevelOf(start) !== here || topLevelOf(stop) !== here) facts.reads?.add(ALL_NAMES);
         const scope = facts.enclosingFunction(stop);
         if (facts.enclosingFunction(start) !== scope || facts.tracedScope(node)) return;
         const between = ctx.source.slice(start.endIndex, stop.startIndex);
