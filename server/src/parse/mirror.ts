@@ -96,6 +96,23 @@ export class SyntaxTree {
     for (let c = i + 1, end = f.after[i]; c < end; c = f.after[c]) if (f.field[c] === field) return c;
     return -1;
   }
+  /**
+   * The number of the last node (in pre-order) that starts at or before `offset`, -1 when none:
+   * where a token starting at `offset` is, if one does. Pre-order numbers nested spans, so starts
+   * never decrease with the number: a binary search.
+   */
+  lastStartingBy(offset: number): number {
+    const start = this.flat.start;
+    let lo = 0;
+    let hi = this.flat.count - 1;
+    if (hi < 0 || start[0] > offset) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (start[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
   /** Type ids with this name (named and anonymous). */
   typeIdsFor(name: string): number[] { return this.typeIds.get(name) ?? []; }
 

@@ -216,19 +216,34 @@ export class Facts {
   private readonly callsByReceiver = new Map<string, Map<string, Node[]>>();
 
   /**
-   * The calls made by `name`, found once per name by a scan of every call that compares lengths
-   * before text (a few names are asked per analysis: an index of every call's name cost more).
+   * The calls made by `name`, found once per name from where the name is written: each place the text
+   * has it as a word, the token there, and whether that token names a call (`f(…)`, `x.f(…)`); in
+   * document order, as in `calls`. (A scan of every call cost more: a few names are asked per analysis.)
    */
   private callsOf(name: string): readonly Node[] {
     const index = (this.callsByName ??= new Map());
     let found = index.get(name);
     if (!found) {
-      found = [];
-      for (const c of this.calls) {
-        const t = c.tree;
-        const n = calledNameNode(t, c.id);
-        if (n >= 0 && t.endOf(n) - t.startOf(n) === name.length && t.text.startsWith(name, t.startOf(n))) found.push(c);
+      const t = this.root.tree;
+      const text = t.text;
+      const ids: number[] = [];
+      const isWordChar = (c: number) => c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+      for (let at = name.length ? text.indexOf(name) : -1; at >= 0; at = text.indexOf(name, at + 1)) {
+        if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
+        const n = t.lastStartingBy(at);
+        if (n < 0 || t.startOf(n) !== at || t.endOf(n) !== at + name.length || t.typeOf(n) !== 'identifier') continue;
+        // The token names a call when it is the call's function, or the attribute of the call's function.
+        const p = t.parentOf(n);
+        let call = -1;
+        if (p >= 0 && t.typeOf(p) === 'call' && t.fieldChild(p, 'function') === n) call = p;
+        else if (p >= 0 && t.typeOf(p) === 'attribute' && t.fieldChild(p, 'attribute') === n) {
+          const pp = t.parentOf(p);
+          if (pp >= 0 && t.typeOf(pp) === 'call' && t.fieldChild(pp, 'function') === p) call = pp;
+        }
+        if (call >= 0 && t.isNamed(call)) ids.push(call);
       }
+      ids.sort((a, b) => a - b);
+      found = ids.map((i) => t.node(i));
       index.set(name, found);
     }
     return found;
