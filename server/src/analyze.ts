@@ -8,7 +8,7 @@ import type { Tree } from 'web-tree-sitter';
 import { positionAt, type Range, type SkipReason } from './parse/document';
 import { SyntaxTree, type SyntaxNode as Node } from './parse/mirror';
 import { ERROR_TYPE_ID } from './parse/syntax';
-import { Facts, FACT_NODE_TYPES } from './resolve/facts';
+import { Facts, FACT_NODE_TYPES, type FactsSeed } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
 import { isRuleEnabled, severityFor, type Settings } from './config/settings';
@@ -88,10 +88,10 @@ export interface StatementPlan {
  * rules visit; their findings go to the plan's buckets instead of `findings`.
  */
 export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settings, rules: Rule[],
-  planner?: (facts: Facts, starts: Int32Array) => StatementPlan): AnalysisResult {
+  planner?: (facts: Facts, starts: Int32Array) => StatementPlan, seed?: FactsSeed): AnalysisResult {
   const active = enabledRules(settings, rules);
   const starts = syntax.lineStarts();
-  const facts = new Facts(syntax.rootNode, source);
+  const facts = new Facts(syntax.rootNode, source, seed);
   const findings: Finding[] = [];
   const toRange = (node: Node): Range => {
     const start = node.startPosition;

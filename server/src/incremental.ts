@@ -19,7 +19,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCore, finishFindings, type AnalysisResult, type StatementPlan } from './analyze';
 import { MirrorCache, type SyntaxTree } from './parse/mirror';
-import { ALL_NAMES, LINES, callsKey, type Facts, type Container } from './resolve/facts';
+import { ALL_NAMES, LINES, callsKey, type Facts, type FactsSeed, type Container } from './resolve/facts';
 import { calledNameNode } from './rules/util';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
@@ -83,6 +83,21 @@ export class IncrementalAnalysis {
     if (!prev) full = 'first';
     else if (prev.key !== key || prev.rules !== rules) full = 'settings';
     else if (!splice) full = 'walked';
+    // With the import table unchanged (no import among the statements the edit touched), the kept
+    // statements' qualified names and callees carry over (`FactsSeed`).
+    let seed: FactsSeed | undefined;
+    if (!full && splice) {
+      const p = splice.prefix;
+      const q = splice.suffix;
+      const oldN = prev!.statements.length;
+      const newTops = splice.top.index;
+      const newN = newTops.length - 1;
+      if (!holdsImport(prev!.syntax, prev!.tops, p, oldN - q) && !holdsImport(syntax, newTops, p, newN - q)) {
+        const runs = [{ from: 0, to: 0, length: prev!.tops[p] }];
+        if (q > 0) runs.push({ from: prev!.tops[oldN - q], to: newTops[newN - q], length: prev!.tops[oldN] - prev!.tops[oldN - q] });
+        seed = { from: prev!.facts, runs };
+      }
+    }
     let planned: { plan: StatementPlan; tops: Int32Array } | undefined;
     const r = analyzeCore(syntax, source, settings, rules, (facts, tops) => {
       const visit = new Uint8Array(tops.length - 1);
@@ -99,7 +114,7 @@ export class IncrementalAnalysis {
       }
       planned = { plan: { visit, buckets: [], reads: [] }, tops };
       return planned.plan;
-    });
+    }, seed);
     if (r.skipped || !planned) return r;
     const { plan, tops } = planned;
     const n = tops.length - 1;

@@ -113,6 +113,15 @@ const NO_GRAD = new Set([
 const SET_GRAD_ENABLED = new Set(['torch.set_grad_enabled', 'torch.autograd.set_grad_enabled', 'torch.autograd.grad_mode.set_grad_enabled']);
 
 const NONE: readonly Assignment[] = Object.freeze([]);
+
+/** What a new version's facts can take from the last one's (see the constructor). */
+export interface FactsSeed {
+  from: Facts;
+  /** node numbers [from, from + length) of the old version are [to, to + length) of the new one */
+  runs: Array<{ from: number; to: number; length: number }>;
+}
+/** Past this many interned names, a new version starts its own table (a long session types many). */
+const MAX_SHARED_NAMES = 50_000;
 const NO_CALLS: readonly Node[] = Object.freeze([]);
 
 /** How `Facts.reads` notes a question about the calls made by `name` (apart from the name's bindings). */
@@ -141,11 +150,11 @@ export class Facts {
   private readonly qualifiedCodes: Int32Array;
   /** `callee` by call node, the same way: two dozen rules ask it of every call. */
   private readonly calleeCodes: Int32Array;
-  /** The qualified names met so far, by code − `FIRST_NAME`. */
-  private readonly names: string[] = [];
-  private readonly codeByName = new Map<string, number>();
+  /** The qualified names met so far, by code − `FIRST_NAME` (shared with the facts it was seeded from). */
+  private readonly names: string[];
+  private readonly codeByName: Map<string, number>;
   /** The code of `<name>.<attribute>` by the code of the name, then the attribute. */
-  private readonly memberCodes = new Map<number, Map<string, number>>();
+  private readonly memberCodes: Map<number, Map<string, number>>;
   /**
    * While a statement-local rule runs (incremental.ts): the names whose facts it looks up — through
    * the maps below or the methods that take a name — so that the statement is analysed again when
@@ -156,11 +165,26 @@ export class Facts {
   readonly functionsByName: Map<string, Container[]> = new NameMap(this);
   readonly calls: Node[] = [];
 
-  constructor(readonly root: Node, readonly source: string) {
+  /**
+   * `seed`: the facts of the previous version of the same document, and the runs of node numbers
+   * whose text and import table did not change (the statements an edit kept): their qualified names
+   * and callees, as far as that version had asked them, are copied instead of resolved again.
+   */
+  constructor(readonly root: Node, readonly source: string, seed?: FactsSeed) {
     this.containers.push({ index: 0, kind: 'module', node: root, start: 0, end: source.length + 1, parent: -1 });
     this.containerOf = new Int32Array(root.tree.count);
     this.qualifiedCodes = new Int32Array(root.tree.count);
     this.calleeCodes = new Int32Array(root.tree.count);
+    const from = seed && seed.from.names.length < MAX_SHARED_NAMES ? seed.from : undefined;
+    this.names = from?.names ?? [];
+    this.codeByName = from?.codeByName ?? new Map();
+    this.memberCodes = from?.memberCodes ?? new Map();
+    if (from) {
+      for (const run of seed!.runs) {
+        this.qualifiedCodes.set(from.qualifiedCodes.subarray(run.from, run.from + run.length), run.to);
+        this.calleeCodes.set(from.calleeCodes.subarray(run.from, run.from + run.length), run.to);
+      }
+    }
   }
 
   // ---- structure ---------------------------------------------------------------------------
