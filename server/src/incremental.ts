@@ -99,12 +99,14 @@ export class IncrementalAnalysis {
       }
     }
     let planned: { plan: StatementPlan; tops: Int32Array } | undefined;
+    // What the touched statements contribute by name, worked out by the plan: kept for the next edit.
+    const newNames: Array<Map<string, string> | undefined> = [];
     const r = analyzeCore(syntax, source, settings, rules, (facts, tops) => {
       const visit = new Uint8Array(tops.length - 1);
       if (full) visit.fill(1);
       else {
         try {
-          full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit);
+          full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit, newNames);
         } catch (e) {
           // A bug here must not cost the document its diagnostics: analyse it whole.
           if (process.env.FRAMEWISE_DEBUG) console.error('Framewise incremental plan error:', e);
@@ -127,7 +129,7 @@ export class IncrementalAnalysis {
         visited++;
         const findings = plan.buckets[k] ?? [];
         const end = syntax.position(syntax.endOf(tops[k]));
-        statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), reads: plan.reads[k] ?? NO_READS, startRow: start.row, startColumn: start.column };
+        statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), reads: plan.reads[k] ?? NO_READS, startRow: start.row, startColumn: start.column, names: newNames[k] };
       } else {
         const old = prev!.statements[k < splice!.prefix ? k : k - n + prev!.statements.length];
         const shift = start.row - old.startRow;
@@ -146,7 +148,7 @@ export class IncrementalAnalysis {
  * the last `suffix` top-level statements of `prev` (sets `visit`); a reason when it has to be all.
  */
 function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32Array, source: string, prefix: number, suffix: number,
-  visit: Uint8Array): IncrementalStats['full'] {
+  visit: Uint8Array, newNames: Array<Map<string, string> | undefined>): IncrementalStats['full'] {
   const n = tops.length - 1;
   const oldN = prev.statements.length;
   const oldOf = (k: number) => (k < prefix ? k : k - n + oldN);
@@ -195,8 +197,8 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
     if (y > 0 && after[y].start >= newSuffixStart) { visit.fill(1); return 'containers'; }
   }
   // The names whose defs, classes, parameters or assignments the touched statements changed.
-  const was = namesIn(prev, prev.syntax, prev.facts, prefix, oldN - suffix);
-  const now = namesIn({ syntax, tops, statements: [] }, syntax, facts, prefix, n - suffix);
+  const was = namesIn(prev.syntax, prev.facts, prev.tops, prefix, oldN - suffix, (k) => prev.statements[k].names, (k, m) => { prev.statements[k].names = m; });
+  const now = namesIn(syntax, facts, tops, prefix, n - suffix, () => undefined, (k, m) => { newNames[k] = m; });
   for (const [name, text] of was) if (now.get(name) !== text) changed.add(name);
   for (const name of now.keys()) if (!was.has(name)) changed.add(name);
   // A message that gives a line (`LINES`) is stale once an edit adds or removes lines.
@@ -205,7 +207,10 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   for (let k = 0; k < n; k++) {
     if (visit[k]) continue;
     const old = prev.statements[oldOf(k)];
-    if (old.sticky || syntax.position(syntax.startOf(tops[k])).column !== old.startColumn || old.reads.has(ALL_NAMES)) visit[k] = 1;
+    // A statement after the edit moved to another column when the edit was on its first line.
+    const moved = k >= prefix && (old.startColumn !== 0 || source.charCodeAt(syntax.startOf(tops[k]) - 1) !== 10) &&
+      syntax.position(syntax.startOf(tops[k])).column !== old.startColumn;
+    if (old.sticky || moved || old.reads.has(ALL_NAMES)) visit[k] = 1;
     else if (changed.size > 0 && old.reads.size > 0) {
       // Whichever set is smaller is walked (a statement may have looked up hundreds of names).
       const [few, many] = changed.size <= old.reads.size ? [changed, old.reads] : [old.reads, changed];
@@ -251,11 +256,12 @@ function digest(c: Container | undefined): string {
 }
 
 /** What statements [from, to) of a version contribute, name by name (each statement's made once). */
-function namesIn(v: Pick<Version, 'syntax' | 'tops' | 'statements'>, syntax: SyntaxTree, facts: Facts, from: number, to: number): Map<string, string> {
+function namesIn(syntax: SyntaxTree, facts: Facts, tops: Int32Array, from: number, to: number,
+  cached: (k: number) => Map<string, string> | undefined, store: (k: number, names: Map<string, string>) => void): Map<string, string> {
   const out = new Map<string, string>();
   for (let k = from; k < to; k++) {
-    const own = v.statements[k]?.names ?? namesOf(syntax, facts, v.tops[k], v.tops[k + 1]);
-    if (v.statements[k]) v.statements[k].names = own;
+    let own = cached(k);
+    if (!own) store(k, (own = namesOf(syntax, facts, tops[k], tops[k + 1])));
     for (const [name, text] of own) {
       const sofar = out.get(name);
       out.set(name, sofar === undefined ? text : `${sofar}\u0001${text}`);
