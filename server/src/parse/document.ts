@@ -38,15 +38,20 @@ export function editLineStarts(starts: number[], newText: string, start: number,
   }
   const kept = lo;
   const stop = kept < starts.length ? starts[kept] + delta : newText.length + 1;
-  const out = starts.slice(0, first + 1);
+  const changed: number[] = [];
   for (let i = starts[first]; i < newText.length; i++) {
     const c = newText.charCodeAt(i);
     if (c !== 10 && c !== 13) continue;
     if (c === 13 && newText.charCodeAt(i + 1) === 10) i++;
     if (i + 1 >= stop) break;
-    out.push(i + 1);
+    changed.push(i + 1);
   }
-  for (let j = kept; j < starts.length; j++) out.push(starts[j] + delta);
+  // Made at its final length (pushing 5,000 starts one by one regrew the array every keystroke).
+  const out = new Array<number>(first + 1 + changed.length + starts.length - kept);
+  let o = 0;
+  for (let j = 0; j <= first; j++) out[o++] = starts[j];
+  for (const s of changed) out[o++] = s;
+  for (let j = kept; j < starts.length; j++) out[o++] = starts[j] + delta;
   return out;
 }
 

@@ -143,11 +143,11 @@ export const PT003: Rule = {
         if (fn < 0) return;
         const type = t.typeOf(fn);
         if (type !== 'identifier' && type !== 'attribute') return;
-        if (isModeSwitch(call)) return;
-        // Only a call whose callee is spelled as some eval()'s receiver can follow it.
+        // Only a call whose callee is spelled as some eval()'s receiver can follow it (and not the
+        // `.eval()` / `.train()` calls themselves).
         const callee = t.textOf(fn);
         const { evals: candidates, trains } = modeSwitchesOf(callee);
-        if (candidates.length === 0 || gradOffGlobally()) return;
+        if (candidates.length === 0 || isModeSwitch(call) || gradOffGlobally()) return;
         const scope = scopeOf(facts, call);
         const ev = candidates.filter((e) => e.scope === scope.index && e.node.startIndex < call.startIndex).pop();
         if (!ev) return;
