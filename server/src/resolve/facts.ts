@@ -904,20 +904,17 @@ export class Facts {
       }
     }
     for (const call of this.calls) {
+      // Both facts are of the innermost loop around the call within its function: a call outside
+      // loops (most) needs neither asked.
+      const loop = this.loopAround(call);
+      if (!loop) continue;
       const compiled = this.compiledCallKind(call);
-      const loop = compiled ? this.loopAround(call) : undefined;
-      if (loop) (loop.callsCompiled ??= new Set()).add(compiled!);
+      if (compiled) (loop.callsCompiled ??= new Set()).add(compiled);
       const fw = trainingCallFramework(call, this);
       if (!fw) continue;
       // The innermost loop (within the same function) around the call is a training loop.
-      for (const c of this.ancestors(call)) {
-        if (c.kind === 'function' || c.kind === 'lambda' || c.kind === 'class') break;
-        if (c.kind === 'loop') {
-          c.training = true;
-          (c.trainingFramework ??= new Set()).add(fw);
-          break;
-        }
-      }
+      loop.training = true;
+      (loop.trainingFramework ??= new Set()).add(fw);
     }
   }
 
@@ -936,8 +933,11 @@ export class Facts {
     // not in every round).
     const byName: Array<{ call: Node; name: string }> = [];
     for (const call of this.calls) {
-      const fnNode = call.childForFieldName('function');
-      if (fnNode?.type === 'identifier' && this.functionsByName.has(fnNode.text)) byName.push({ call, name: fnNode.text });
+      const t = call.tree;
+      const fn = t.fieldChild(call.id, 'function');
+      if (fn < 0 || t.typeOf(fn) !== 'identifier') continue;
+      const name = t.textOf(fn);
+      if (this.functionsByName.has(name)) byName.push({ call, name });
     }
     let changed = true;
     for (let round = 0; changed && round < 10; round++) {
