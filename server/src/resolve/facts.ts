@@ -120,6 +120,8 @@ export interface FactsSeed {
   /** node numbers [from, from + length) of the old version are [to, to + length) of the new one */
   runs: Array<{ from: number; to: number; length: number }>;
 }
+/** Names whose calls are found by a text scan before every call is indexed by name at once. */
+const MAX_NAME_SCANS = 16;
 /** Past this many interned names, a new version starts its own table (a long session types many). */
 const MAX_SHARED_NAMES = 50_000;
 const NO_CALLS: readonly Node[] = Object.freeze([]);
@@ -238,6 +240,10 @@ export class Facts {
   }
 
   private readonly callsByReceiver = new Map<string, Map<string, Node[]>>();
+  /** Every call's name is in `callsByName` (after `MAX_NAME_SCANS` names were asked). */
+  private allCallsIndexed = false;
+  /** The names `callsByName` got from the index of every call (the others came from a scan). */
+  private readonly indexedByCall = new Set<string>();
 
   /**
    * The calls made by `name`, found once per name from where the name is written: each place the text
@@ -247,6 +253,23 @@ export class Facts {
   private callsOf(name: string): readonly Node[] {
     const index = (this.callsByName ??= new Map());
     let found = index.get(name);
+    if (!found && index.size >= MAX_NAME_SCANS && !this.allCallsIndexed) {
+      // Asked of many names (a rule following calls through a file): index every call once instead.
+      this.allCallsIndexed = true;
+      for (const c of this.calls) {
+        const n = calledNameNode(c.tree, c.id);
+        if (n < 0) continue;
+        const key = c.tree.textOf(n);
+        if (index.has(key) && !this.indexedByCall.has(key)) continue;
+        this.indexedByCall.add(key);
+        const list = index.get(key);
+        if (list) list.push(c);
+        else index.set(key, [c]);
+      }
+      found = index.get(name);
+      if (!found) index.set(name, (found = []));
+    }
+    if (!found && this.allCallsIndexed) index.set(name, (found = []));
     if (!found) {
       const t = this.root.tree;
       const text = t.text;

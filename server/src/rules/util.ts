@@ -77,3 +77,28 @@ export function isLocalTo(name: string, fnIndex: number, facts: Facts): boolean 
   if (fn.params?.includes(name)) return true;
   return facts.assignmentsIn(name, fnIndex).length > 0;
 }
+
+/**
+ * A memo for answers a rule works out from the facts and keeps for the rest of an analysis. A later
+ * ask, from another statement, notes again the names making the answer looked up (`Facts.reads`), so
+ * that the incremental analysis knows that statement depends on them too.
+ */
+export function remembered<K, V>(facts: Facts): (key: K, make: () => V) => V {
+  const made = new Map<K, { value: V; reads: Set<string> }>();
+  return (key, make) => {
+    let m = made.get(key);
+    if (!m) {
+      const outer = facts.reads;
+      const reads = new Set<string>();
+      facts.reads = reads;
+      try {
+        m = { value: make(), reads };
+      } finally {
+        facts.reads = outer;
+      }
+      made.set(key, m);
+    }
+    if (facts.reads) for (const r of m.reads) facts.reads.add(r);
+    return m.value;
+  };
+}

@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
 import { keywordArg, positionalArgs, LINES } from '../../resolve/facts';
 import type { Rule } from '../types';
-import { argumentNodes, calledName, importsModule } from '../util';
+import { argumentNodes, calledName, importsModule, remembered } from '../util';
 
 const NUMBER_LITERALS = new Set(['integer', 'float']);
 const NUMBER_BUILTINS = new Set(['int', 'float', 'round', 'abs']);
@@ -147,9 +147,20 @@ export const TF101: Rule = {
     let tensorflow: boolean | undefined;
     // A tf.function can be called by the name of a def decorated with it or of a name assigned a
     // `tf.function(…)`; only a TensorFlow import makes a name resolve to tensorflow.function.
-    const mayBeWrapped = (name: string | undefined): boolean => !!name && (tensorflow ??= importsModule(facts, 'tensorflow')) &&
-      ((facts.functionsByName.get(name) ?? []).some((c) => !!tfFunctionDecorator(facts, c)) ||
-        (facts.assignments.get(name) ?? []).some((a) => a.value.type === 'call' && facts.callee(a.value) === 'tensorflow.function'));
+    // Answered once per name (a file calls the same names again and again, and a name such as
+    // `forward` may have hundreds of defs); the answer reads that name's facts alone, noted again on
+    // every ask for the incremental analysis.
+    const wrappedByName = new Map<string, boolean>();
+    const mayBeWrapped = (name: string | undefined): boolean => {
+      if (!name || !(tensorflow ??= importsModule(facts, 'tensorflow'))) return false;
+      let known = wrappedByName.get(name);
+      if (known === undefined) {
+        known = (facts.functionsByName.get(name) ?? []).some((c) => !!tfFunctionDecorator(facts, c)) ||
+          (facts.assignments.get(name) ?? []).some((a) => a.value.type === 'call' && facts.callee(a.value) === 'tensorflow.function');
+        wrappedByName.set(name, known);
+      } else facts.reads?.add(name);
+      return known;
+    };
 
     /** What a call of a tf.function passes: each argument's key, value, and whether it is a changing number. */
     interface Passed { key: string; value: Node; varying: boolean }
@@ -172,35 +183,25 @@ export const TF101: Rule = {
 
     /**
      * The literal shapes passed, in document order, for one argument of one tf.function: from the
-     * calls by the name it was called by, anywhere in the file. Made once per name; what it looked up
-     * is noted again for each statement that uses it (`Facts.reads`).
+     * calls by the name it was called by, anywhere in the file. Made once per name (`remembered`).
      */
-    const byName = new Map<string, { shapes: Map<string, Array<{ arg: Node; shape: string }>>; reads: Set<string> }>();
-    const shapesOf = (name: string) => {
-      let entry = byName.get(name);
-      if (!entry) {
-        const outer = facts.reads;
-        const reads = new Set<string>();
-        facts.reads = outer ? reads : undefined;
-        const shapes = new Map<string, Array<{ arg: Node; shape: string }>>();
-        for (const c of facts.callsNamed(name)) {
-          const p = passed(c);
-          if (!p || relaxed(p.wrapper)) continue;
-          for (const a of p.args) {
-            const shape = a.varying ? undefined : literalShape(facts, a.value);
-            if (!shape) continue;
-            const key = `${p.wrapper.id}:${a.key}`;
-            const list = shapes.get(key) ?? [];
-            list.push({ arg: a.value, shape });
-            shapes.set(key, list);
-          }
+    const remember = remembered<string, Map<string, Array<{ arg: Node; shape: string }>>>(facts);
+    const shapesOf = (name: string) => remember(name, () => {
+      const shapes = new Map<string, Array<{ arg: Node; shape: string }>>();
+      for (const c of facts.callsNamed(name)) {
+        const p = passed(c);
+        if (!p || relaxed(p.wrapper)) continue;
+        for (const a of p.args) {
+          const shape = a.varying ? undefined : literalShape(facts, a.value);
+          if (!shape) continue;
+          const key = `${p.wrapper.id}:${a.key}`;
+          const list = shapes.get(key) ?? [];
+          list.push({ arg: a.value, shape });
+          shapes.set(key, list);
         }
-        facts.reads = outer;
-        byName.set(name, (entry = { shapes, reads }));
       }
-      if (facts.reads) for (const r of entry.reads) facts.reads.add(r);
-      return entry.shapes;
-    };
+      return shapes;
+    });
 
     return {
       call(node) {

@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';
 import type { Rule } from '../types';
-import { argumentNodes, calledName, importsModule } from '../util';
+import { argumentNodes, calledName, importsModule, remembered } from '../util';
 
 /** `tf.data.Dataset` methods that return a dataset. */
 const TRANSFORMS = new Set([
@@ -67,26 +67,25 @@ export const TF103: Rule = {
       return n;
     }
 
-    // Built once, on the first pipeline that lacks a prefetch: the chains that do prefetch, by the name
-    // they start from (with where the prefetch is and the function it is in). Calls are found by their
-    // simple name through the facts (`callsNamed`), so that the incremental analysis knows which
-    // names' call sites a statement's findings depend on.
-    let prefetchRoots: Map<string, Array<{ at: number; fn: number | undefined }>> | undefined;
-    // Whether a function's result is prefetched by its callers, by function and depth.
-    const returnedMemo = new Map<string, boolean>();
-    const index = () => {
-      if (prefetchRoots) return;
-      prefetchRoots = new Map();
+    // Worked out once per analysis (`remembered`): the chains that do prefetch, by the name they start
+    // from (with where the prefetch is and the function it is in), and whether a function's result is
+    // prefetched by its callers (by function and depth). Calls are found by their simple name through
+    // the facts (`callsNamed`), so that the incremental analysis knows which names' call sites a
+    // statement's findings depend on.
+    const remember = remembered<string, unknown>(facts);
+    const prefetchRoots = () => remember('prefetch roots', () => {
+      const roots = new Map<string, Array<{ at: number; fn: number | undefined }>>();
       for (const c of [...facts.callsNamed('prefetch'), ...facts.callsNamed('apply')]) {
         if (calledName(c) === 'apply' && !/prefetch/.test(c.text)) continue;
         const root = chainOf(facts, outermost(c)).root;
         if (root.type !== 'identifier') continue;
-        const roots = prefetchRoots.get(root.text);
+        const list = roots.get(root.text);
         const entry = { at: c.startIndex, fn: facts.enclosingFunction(root)?.index };
-        if (roots) roots.push(entry);
-        else prefetchRoots.set(root.text, [entry]);
+        if (list) list.push(entry);
+        else roots.set(root.text, [entry]);
       }
-    };
+      return roots;
+    }) as Map<string, Array<{ at: number; fn: number | undefined }>>;
 
     /**
      * Does what this expression produces get prefetched downstream? Followed through an assignment
@@ -94,27 +93,21 @@ export const TF103: Rule = {
      */
     function prefetchedLater(expr: Node, depth = 0): boolean {
       if (depth > 3) return false;
-      index();
       let parent = expr.parent;
       while (parent?.type === 'parenthesized_expression') { expr = parent; parent = parent.parent; }
       const fn = facts.enclosingFunction(expr);
       const returned = (f: typeof fn): boolean => {
         if (!f?.name) return false;
-        const key = `${f.index}:${depth}`;
-        let known = returnedMemo.get(key);
-        if (known === undefined) {
-          known = facts.callsNamed(f.name).some((c) => {
-            const outer = outermost(c);
-            return (outer.id !== c.id && chainOf(facts, outer).links.some(prefetches)) || prefetchedLater(outer, depth + 1);
-          });
-          returnedMemo.set(key, known);
-        }
-        return known;
+        const name = f.name;
+        return remember(`returned ${f.index}:${depth}`, () => facts.callsNamed(name).some((c) => {
+          const outer = outermost(c);
+          return (outer.id !== c.id && chainOf(facts, outer).links.some(prefetches)) || prefetchedLater(outer, depth + 1);
+        })) as boolean;
       };
       if (parent?.type === 'return_statement') return returned(fn);
       if (parent?.type !== 'assignment' || parent.childForFieldName('left')?.type !== 'identifier') return false;
       const name = parent.childForFieldName('left')!.text;
-      if (prefetchRoots!.get(name)?.some((p) => p.at > expr.endIndex && p.fn === fn?.index)) return true;
+      if (prefetchRoots().get(name)?.some((p) => p.at > expr.endIndex && p.fn === fn?.index)) return true;
       // `return ds` later in the same function: the callers may prefetch.
       return !!fn && new RegExp(`\\breturn\\s+${name}\\s*$`, 'm').test(fn.node.text.slice(expr.endIndex - fn.node.startIndex)) && returned(fn);
     }

@@ -1,8 +1,8 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
-import { trainingCallFramework } from '../../resolve/facts';
+import { callsKey, trainingCallFramework } from '../../resolve/facts';
 import type { Fix, Rule, RuleContext } from '../types';
-import { argumentNodes, importsModule, methodCall } from '../util';
+import { argumentNodes, importsModule, methodCall, remembered } from '../util';
 
 /** Code in the loop that needs gradients: backward, autograd.grad, requires_grad, reading .grad. */
 const NEEDS_GRAD = /\.backward\s*\(|autograd\.grad\s*\(|requires_grad|\.grad\b/;
@@ -78,29 +78,29 @@ export const PT003: Rule = {
   local: true,
   create(ctx) {
     const { facts } = ctx;
-    /**
-     * A file-wide answer made once per analysis from calls found by name: what making it looked up is
-     * noted again for each statement that asks (`Facts.reads`).
-     */
-    const once = <T>(make: () => T): (() => T) => {
-      let made: { value: T; reads: Set<string> } | undefined;
-      return () => {
-        if (!made) {
-          const outer = facts.reads;
-          const reads = new Set<string>();
-          facts.reads = outer ? reads : undefined;
-          try {
-            made = { value: make(), reads };
-          } finally {
-            facts.reads = outer;
-          }
-        }
-        if (facts.reads) for (const r of made.reads) facts.reads.add(r);
-        return made.value;
-      };
+    // File-wide answers made once per analysis from calls found by name (`remembered`).
+    const remember = remembered<string, unknown>(facts);
+    let none: boolean | undefined;
+    const noSwitches = () => {
+      if (none === undefined) {
+        const reads = facts.reads;
+        facts.reads = undefined;
+        none = facts.callsNamed('eval').length === 0 && facts.callsNamed('train').length === 0;
+        facts.reads = reads;
+      }
+      return none;
     };
-    // The `.eval()` (and `.train(False)`) and `.train()` calls on this receiver, in document order.
+    // Made once per receiver (a model is called many times).
     const modeSwitchesOf = (receiver: string) => {
+      // A file with no `.eval()` or `.train()` at all (most): nothing to look up by receiver. What the
+      // answer depends on is still this receiver's calls (noted by `methodCallsOn` otherwise).
+      if (noSwitches()) {
+        facts.reads?.add(callsKey(`${receiver}.eval`)).add(callsKey(`${receiver}.train`));
+        return NO_SWITCHES;
+      }
+      return remember(`switches ${receiver}`, () => switchesOn(receiver)) as { evals: EvalCall[]; trains: EvalCall[] };
+    };
+    const switchesOn = (receiver: string) => {
       const evals: EvalCall[] = [];
       const trains: EvalCall[] = [];
       const ev = facts.methodCallsOn(receiver, 'eval');
@@ -120,14 +120,14 @@ export const PT003: Rule = {
     // A statement `torch.set_grad_enabled(…)` anywhere turns gradients off for the program: no report.
     // Called as `….set_grad_enabled(…)` or by a name an import binds to it (`from torch import
     // set_grad_enabled as sge`); the import table is the same for every statement.
-    const gradOffGlobally = once(() => {
+    const gradOffGlobally = () => remember('grad off', () => {
       const names = new Set(['set_grad_enabled']);
       for (const b of facts.imports.bindings.values()) if (SET_GRAD_OFF.has(b.qualified)) names.add(b.local);
       return [...names].some((n) => facts.callsNamed(n).some((c) => SET_GRAD_OFF.has(facts.callee(c) ?? '') && c.parent?.type === 'expression_statement'));
-    });
+    }) as boolean;
     // The file trains: a backward / optimizer step / optax update, or a `.train()` call.
-    const fileTrains = once(() => TRAINING_METHODS.some((m) => facts.callsNamed(m).some((c) => !!trainingCallFramework(c, facts))) ||
-      facts.callsNamed('train').some((c) => methodCall(c)?.method === 'train'));
+    const fileTrains = () => remember('trains', () => TRAINING_METHODS.some((m) => facts.callsNamed(m).some((c) => !!trainingCallFramework(c, facts))) ||
+      facts.callsNamed('train').some((c) => methodCall(c)?.method === 'train')) as boolean;
     // A function that is itself called under no_grad / inference_mode somewhere.
     const calledUnderNoGrad = (name: string) => facts.callsNamed(name).some((c) => facts.inNoGrad(c));
     // Every report needs a torch import: without one, nothing is worth looking at.
