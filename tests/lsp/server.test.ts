@@ -1,6 +1,8 @@
 /** The real server over stdio: open, edit, see versioned diagnostics; quick fixes; bad input. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { CodeActionRequest } from 'vscode-languageserver-protocol';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { startServer, type TestClient } from '../helpers/lsp';
 
 const URI = 'file:///work/sample_jax.py';
@@ -52,6 +54,36 @@ describe('language server over stdio', () => {
     const change = (fix as { edit: { documentChanges: Array<{ textDocument: { version: number }; edits: Array<{ newText: string }> }> } }).edit.documentChanges[0];
     expect(change.textDocument.version).toBe(3);
     expect(change.edits[0].newText).toBe('x = x.at[0].set(1.0)');
+  });
+
+  it('publishes after each keystroke what a fresh open of the same text gets (incremental analysis)', async () => {
+    const source = fs.readFileSync(path.join(__dirname, '../../samples/torch_classifier.py'), 'utf8');
+    const uri = 'file:///work/typing.py';
+    client.open(uri, source, 1);
+    await client.waitForDiagnostics(uri, (d) => d.version === 1);
+    const lines = source.split('\n');
+    // Type into names (`x` after the name of indented assignments), then add and remove a line.
+    const places = lines.flatMap((l, line) => {
+      const m = /^([ \t]+)([A-Za-z_][A-Za-z0-9_]*) = /.exec(l);
+      return m ? [{ line, character: m[1].length + m[2].length }] : [];
+    }).slice(0, 6);
+    expect(places.length).toBeGreaterThan(3);
+    let text = source;
+    let version = 1;
+    const at = (p: { line: number; character: number }) => text.split('\n').slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    const edits = [...places.map((p) => ({ range: { start: p, end: p }, text: 'x' })),
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'acc = []\n' }];
+    for (const [i, e] of edits.entries()) {
+      const o = at(e.range.start);
+      text = text.slice(0, o) + e.text + text.slice(o);
+      client.change(uri, ++version, [e]);
+      const got = await client.waitForDiagnostics(uri, (d) => d.version === version);
+      const fresh = `file:///work/fresh-${i}.py`;
+      client.open(fresh, text, 1);
+      const want = await client.waitForDiagnostics(fresh, (d) => d.version === 1);
+      expect(got.diagnostics).toEqual(want.diagnostics);
+      expect(got.diagnostics.length).toBeGreaterThan(0);
+    }
   });
 
   it('keeps serving after hostile input and says why a file is skipped', async () => {
