@@ -199,6 +199,7 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
   let nextTop = 0;
   let visiting = true;
   let reads: Set<string> | undefined;
+  let span: { start: number; end: number } | undefined;
   // The rules get a time budget too: on pathological input (50,000-long attribute chains) a rule
   // that is fine on real code can go quadratic, and the single-threaded server must not stall.
   // Counted in CPU time (checked every 64 visited nodes, once the wall clock says it may be over), so
@@ -217,6 +218,7 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
       if (visiting) {
         bucket = plan!.buckets[top] ??= [];
         reads = plan!.reads[top] ??= new Set();
+        span = { start: syntax.startOf(tops[top]), end: syntax.endOf(tops[top]) };
       }
     }
     let node: Node | undefined;
@@ -231,10 +233,12 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
       if (local && local.length > 0) {
         node ??= syntax.node(i);
         facts.reads = reads;
+        facts.readsSpan = span;
         for (const h of local) {
           try { h(node); } catch (e) { reportInternal(e); }
         }
         facts.reads = undefined;
+        facts.readsSpan = undefined;
       }
     }
     const via = id === ERROR_TYPE_ID ? 0 : indexed[id];
@@ -246,9 +250,11 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
         if (localSlot[s]) {
           if (!visiting) continue;
           facts.reads = reads;
+          facts.readsSpan = span;
         }
         try { h(node); } catch (e) { reportInternal(e); }
         facts.reads = undefined;
+        facts.readsSpan = undefined;
       }
     } else if (via === 2) {
       // The last name's length first: most attributes are ruled out without a string (or a node).
@@ -262,9 +268,11 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
           if (localSlot[s]) {
             if (!visiting) continue;
             facts.reads = reads;
+            facts.readsSpan = span;
           }
           try { h(node); } catch (e) { reportInternal(e); }
           facts.reads = undefined;
+          facts.readsSpan = undefined;
         }
       }
     }

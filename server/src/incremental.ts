@@ -19,7 +19,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCore, finishFindings, type AnalysisResult, type StatementPlan } from './analyze';
 import { MirrorCache, type SyntaxTree } from './parse/mirror';
-import { ALL_NAMES, LINES, callsKey, type Facts, type FactsSeed, type Container } from './resolve/facts';
+import { ALL_NAMES, LINES, assignedKey, callsKey, defsKey, moduleKey, type Facts, type FactsSeed, type Container } from './resolve/facts';
 import { calledNameNode } from './rules/util';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
@@ -306,8 +306,27 @@ function namesOf(syntax: SyntaxTree, facts: Facts, lo: number, hi: number): Map<
     return path;
   };
   const bind = (target: number, stmt: number, what: string) => {
-    const text = `${what}${where(stmt)}|${syntax.textOf(stmt)}|${factsIn(stmt)}`;
-    for (const id of targetNames(syntax, target)) add(syntax.textOf(id), text);
+    const path = where(stmt);
+    const text = `${what}${path}|${syntax.textOf(stmt)}|${factsIn(stmt)}`;
+    // Outside functions and lambdas a write is a module-level one (class bodies included, as the
+    // facts scope them): also under `moduleKey`, for questions about those alone.
+    const moduleLevel = !/(^|;)[fl]:/.test(path);
+    // The callees of the calls on the right (`assignedKey`): a superset of what the name is bound to.
+    const right = syntax.fieldChild(stmt, 'right');
+    const callees = new Set<string>();
+    if (right >= 0) {
+      for (let i = right, end = syntax.afterOf(right); i < end; i++) {
+        if (syntax.typeOf(i) !== 'call') continue;
+        const q = facts.callee(syntax.node(i));
+        if (q !== undefined) callees.add(q);
+      }
+    }
+    for (const id of targetNames(syntax, target)) {
+      const name = syntax.textOf(id);
+      add(name, text);
+      if (moduleLevel) add(moduleKey(name), text);
+      for (const q of callees) add(assignedKey(name, q), text);
+    }
   };
   // The simple names calls are made by (`f(…)`, `x.f(…)`): a rule that looks calls up by name may read
   // anything around them, so the whole statement is their contribution.
@@ -320,7 +339,12 @@ function namesOf(syntax: SyntaxTree, facts: Facts, lo: number, hi: number): Map<
         const nameNode = syntax.fieldChild(i, 'name');
         const parent = syntax.parentOf(i);
         const whole = syntax.typeOf(parent) === 'decorated_definition' ? parent : i;
-        if (nameNode >= 0) add(syntax.textOf(nameNode), `${syntax.typeOf(i)[0]}${where(whole)}|${syntax.textOf(whole)}|${factsIn(whole)}`);
+        if (nameNode < 0) break;
+        const name = syntax.textOf(nameNode);
+        const text = `${syntax.typeOf(i)[0]}${where(whole)}|${syntax.textOf(whole)}|${factsIn(whole)}`;
+        add(name, text);
+        // A def also under `defsKey`, for questions about a name's defs alone.
+        if (syntax.typeOf(i) === 'function_definition') add(defsKey(name), text);
         break;
       }
       case 'assignment':

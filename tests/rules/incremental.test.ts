@@ -242,7 +242,18 @@ describe('Facts.reads', () => {
     facts.isBuiltin('print');
     facts.assignmentBefore('y', syntax.rootNode);
     facts.visibleDefs('g', syntax.rootNode);
-    expect([...reads].sort()).toEqual(['acc', 'f', 'g', 'print', 'y']);
+    // Questions about a name's defs (`defsKey`) and its module-level writes (`moduleKey`) are noted
+    // apart from the name; a question about writes in the statement being looked at (`readsSpan`)
+    // is not noted at all.
+    expect([...reads].sort()).toEqual(['acc', 'd:f', 'd:g', 'd:print', 'm:print', 'y']);
+    reads.clear();
+    const fn = facts.containers.find((c) => c.name === 'f')!;
+    facts.readsSpan = { start: fn.start, end: fn.end };
+    facts.assignmentsIn('y', fn.index);
+    facts.assignmentsBetween('y', fn.start, fn.end);
+    facts.assignmentBefore('y', fn.node);
+    expect([...reads]).toEqual(['m:y']);
+    facts.readsSpan = undefined;
     for (const _ of facts.assignments.keys()) void _;
     expect(reads.has(ALL_NAMES)).toBe(true);
     facts.reads = undefined;

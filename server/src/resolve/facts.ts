@@ -163,8 +163,15 @@ export class Facts {
    * the facts of one of those names change. Undefined otherwise.
    */
   reads: Set<string> | undefined;
-  readonly assignments: Map<string, Assignment[]> = new NameMap(this);
-  readonly functionsByName: Map<string, Container[]> = new NameMap(this);
+  /**
+   * With `reads`: the span (offsets) of the statement the rule is looking at. What a question asks only
+   * about that span (the writes in a function of it) depends on its text alone and is not noted; a
+   * question about module-level writes is noted as `moduleKey(name)`, anything else by the name.
+   */
+  readsSpan: { start: number; end: number } | undefined;
+  readonly assignments: NameMap<Assignment[]> = new NameMap(this, (name) => name);
+  /** Noted as `defsKey(name)`: a question about a name's defs does not depend on its assignments. */
+  readonly functionsByName: Map<string, Container[]> = new NameMap(this, defsKey);
   readonly calls: Node[] = [];
 
   /**
@@ -204,6 +211,12 @@ export class Facts {
   }
 
   private callsByName: Map<string, Node[]> | undefined;
+
+  /** Whether [start, end) lies in the span of the statement a rule is looking at (`readsSpan`). */
+  private inReadsSpan(start: number, end: number): boolean {
+    const r = this.readsSpan;
+    return !!r && start >= r.start && end <= r.end;
+  }
 
   /**
    * The calls made by this simple name — `f(…)` or `x.f(…)` — in document order (an index made on
@@ -493,8 +506,18 @@ export class Facts {
 
   /** True when `name` is the builtin (not imported, not assigned at module level, not a def). */
   isBuiltin(name: string): boolean {
-    this.reads?.add(name);
+    // Its defs (`functionsByName`) and module-level writes (`assignmentsIn`) note themselves.
     return !this.imports.isBound(name) && !this.functionsByName.has(name) && this.assignmentsIn(name, 0).length === 0;
+  }
+
+  /**
+   * Whether `name` is bound somewhere, in any scope, to the result of a call of `callee` (`step =
+   * tf.function(train_step)`). Noted as `assignedKey(name, callee)`: other writes of the name do not
+   * change the answer.
+   */
+  assignedFrom(name: string, callee: string): boolean {
+    this.reads?.add(assignedKey(name, callee));
+    return (this.assignments.peek(name) ?? []).some((a) => a.value.type === 'call' && this.callee(a.value) === callee);
   }
 
   /** Every write (plain or augmented) to `name` inside the function/lambda container `fn`. */
@@ -508,8 +531,12 @@ export class Facts {
    * assigned in most functions of a long file, and rules ask per call.
    */
   assignmentsIn(name: string, scope: number): readonly Assignment[] {
-    this.reads?.add(name);
-    const list = this.assignments.get(name);
+    if (this.reads) {
+      const c = this.containers[scope];
+      if (scope === 0) this.reads.add(moduleKey(name));
+      else if (!this.inReadsSpan(c.start, c.end)) this.reads.add(name);
+    }
+    const list = this.assignments.peek(name);
     if (!list) return NONE;
     const byScope = this.assignmentsByScope(name, list);
     return byScope ? byScope.get(scope) ?? NONE : list.filter((a) => a.scope === scope);
@@ -517,8 +544,8 @@ export class Facts {
 
   /** The writes to `name` at offsets in [from, to), in document order (a binary search: writes are kept in order). */
   assignmentsBetween(name: string, from: number, to: number): readonly Assignment[] {
-    this.reads?.add(name);
-    const list = this.assignments.get(name);
+    if (this.reads && !this.inReadsSpan(from, to)) this.reads.add(name);
+    const list = this.assignments.peek(name);
     if (!list) return NONE;
     if (!this.assignmentsByScope(name, list)) return list.filter((a) => a.offset >= from && a.offset < to);
     const lo = countBefore(list, (a) => a.offset < from);
@@ -535,7 +562,6 @@ export class Facts {
    * not what the name means there, and the answer is empty.
    */
   visibleDefs(name: string, at: Node, strict = false): Container[] {
-    this.reads?.add(name);
     const defs = this.functionsByName.get(name) ?? [];
     if (!strict && defs.length <= 1) return defs;
     const byOwner = this.defsByOwner(name, defs);
@@ -577,8 +603,9 @@ export class Facts {
 
   /** Latest assignment to `name` visible at `node` (same function scope, else module scope). */
   assignmentBefore(name: string, node: Node): Assignment | undefined {
-    this.reads?.add(name);
-    const list = this.assignments.get(name);
+    // The writes in the node's own function, then the module-level ones.
+    if (this.reads) this.reads.add(this.inReadsSpan(node.startIndex, node.endIndex) ? moduleKey(name) : name);
+    const list = this.assignments.peek(name);
     if (!list) return undefined;
     const fn = this.enclosingFunction(node)?.index ?? 0;
     const byScope = this.assignmentsByScope(name, list);
@@ -980,14 +1007,18 @@ export class Facts {
 
 /** A map by name whose reads are noted in `Facts.reads` while that is set. */
 class NameMap<V> extends Map<string, V> {
-  constructor(private readonly facts: { reads: Set<string> | undefined }) { super(); }
+  constructor(private readonly facts: { reads: Set<string> | undefined }, private readonly key: (name: string) => string) { super(); }
   override get(name: string): V | undefined {
-    this.facts.reads?.add(name);
+    this.facts.reads?.add(this.key(name));
     return super.get(name);
   }
   override has(name: string): boolean {
-    this.facts.reads?.add(name);
+    this.facts.reads?.add(this.key(name));
     return super.has(name);
+  }
+  /** `get` without a note: for the facts' own methods, which note what their question needs. */
+  peek(name: string): V | undefined {
+    return super.get(name);
   }
   // Reading every name: the statement depends on all of them (`ALL_NAMES`).
   override forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
@@ -1014,6 +1045,18 @@ class NameMap<V> extends Map<string, V> {
 
 /** In `Facts.reads`: the rule read the facts of every name (it iterated a map by name). */
 export const ALL_NAMES = '*';
+/** How `Facts.reads` notes a question about the defs of `name` only. */
+export function defsKey(name: string): string {
+  return `d:${name}`;
+}
+/** How `Facts.reads` notes a question about the names bound to a call of `callee` (`assignedFrom`). */
+export function assignedKey(name: string, callee: string): string {
+  return `${callee}=${name}`;
+}
+/** How `Facts.reads` notes a question about the module-level writes of `name` only. */
+export function moduleKey(name: string): string {
+  return `m:${name}`;
+}
 /** In `Facts.reads`: a finding's message gives the line of a node, which an edit above it moves. */
 export const LINES = '#lines';
 

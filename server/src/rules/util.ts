@@ -88,13 +88,17 @@ export function remembered<K, V>(facts: Facts): (key: K, make: () => V) => V {
   return (key, make) => {
     let m = made.get(key);
     if (!m) {
+      // Made with no statement in view, so that what it notes holds for any statement that asks.
       const outer = facts.reads;
+      const span = facts.readsSpan;
       const reads = new Set<string>();
       facts.reads = reads;
+      facts.readsSpan = undefined;
       try {
         m = { value: make(), reads };
       } finally {
         facts.reads = outer;
+        facts.readsSpan = span;
       }
       made.set(key, m);
     }

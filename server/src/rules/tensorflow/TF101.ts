@@ -1,6 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
-import { keywordArg, positionalArgs, LINES } from '../../resolve/facts';
+import { assignedKey, defsKey, keywordArg, positionalArgs, LINES } from '../../resolve/facts';
 import type { Rule } from '../types';
 import { argumentNodes, calledName, importsModule, remembered } from '../util';
 
@@ -155,10 +155,9 @@ export const TF101: Rule = {
       if (!name || !(tensorflow ??= importsModule(facts, 'tensorflow'))) return false;
       let known = wrappedByName.get(name);
       if (known === undefined) {
-        known = (facts.functionsByName.get(name) ?? []).some((c) => !!tfFunctionDecorator(facts, c)) ||
-          (facts.assignments.get(name) ?? []).some((a) => a.value.type === 'call' && facts.callee(a.value) === 'tensorflow.function');
+        known = (facts.functionsByName.get(name) ?? []).some((c) => !!tfFunctionDecorator(facts, c)) || facts.assignedFrom(name, 'tensorflow.function');
         wrappedByName.set(name, known);
-      } else facts.reads?.add(name);
+      } else facts.reads?.add(defsKey(name)).add(assignedKey(name, 'tensorflow.function'));
       return known;
     };
 

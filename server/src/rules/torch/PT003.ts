@@ -80,16 +80,18 @@ export const PT003: Rule = {
     const { facts } = ctx;
     // File-wide answers made once per analysis from calls found by name (`remembered`).
     const remember = remembered<string, unknown>(facts);
-    let none: boolean | undefined;
-    const noSwitches = () => {
-      if (none === undefined) {
-        const reads = facts.reads;
-        facts.reads = undefined;
-        none = facts.callsNamed('eval').length === 0 && facts.callsNamed('train').length === 0;
+    /** An answer whose lookups the incremental analysis need not know about (see where it is used). */
+    const quietly = <T>(ask: () => T): T => {
+      const reads = facts.reads;
+      facts.reads = undefined;
+      try {
+        return ask();
+      } finally {
         facts.reads = reads;
       }
-      return none;
     };
+    let none: boolean | undefined;
+    const noSwitches = () => (none ??= quietly(() => facts.callsNamed('eval').length === 0 && facts.callsNamed('train').length === 0));
     // Made once per receiver (a model is called many times).
     const modeSwitchesOf = (receiver: string) => {
       // A file with no `.eval()` or `.train()` at all (most): nothing to look up by receiver. What the
@@ -146,9 +148,12 @@ export const PT003: Rule = {
         // Only a call whose callee is spelled as some eval()'s receiver can follow it (and not the
         // `.eval()` / `.train()` calls themselves).
         const callee = t.textOf(fn);
-        const { evals: candidates, trains } = modeSwitchesOf(callee);
-        if (candidates.length === 0 || isModeSwitch(call) || gradOffGlobally()) return;
+        // Only the switches in the call's own scope count: inside a function, those are in the same
+        // function, and so in the statement being looked at (nothing to note for the incremental
+        // analysis); at module level, any statement's.
         const scope = scopeOf(facts, call);
+        const { evals: candidates, trains } = scope.kind === 'function' ? quietly(() => modeSwitchesOf(callee)) : modeSwitchesOf(callee);
+        if (candidates.length === 0 || isModeSwitch(call) || gradOffGlobally()) return;
         const ev = candidates.filter((e) => e.scope === scope.index && e.node.startIndex < call.startIndex).pop();
         if (!ev) return;
         // model.train() in between switches back to training.
