@@ -104,17 +104,10 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
   let exiting = false;
   const bucketAt = (range: Range): Finding[] => {
     if (!tops || !plan) return findings;
-    const offset = starts[Math.min(range.start.line, starts.length - 1)] + range.start.character;
-    let lo = 0;
-    let hi = tops.length - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (syntax.startOf(tops[mid]) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const k = statementAt(syntax, tops, starts[Math.min(range.start.line, starts.length - 1)] + range.start.character);
     // A statement-local rule reports only in statements it visited; anything else goes with the
     // whole-file findings (the incremental tests would show the difference).
-    return lo >= 0 && plan.visit[lo] ? (plan.buckets[lo] ??= []) : findings;
+    return plan.visit[k] ? (plan.buckets[k] ??= []) : findings;
   };
 
   const visitors: Array<{ rule: Rule; visitor: Visitor; local: boolean }> = [];
@@ -295,6 +288,21 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
     for (let k = 0; k < plan.visit.length; k++) if (plan.visit[k]) for (const name of exitReads) (plan.reads[k] ??= new Set()).add(name);
   }
   return { findings, facts };
+}
+
+/**
+ * The place of the top-level statement holding `offset` (the last one starting at or before it; the
+ * first when none does): `tops` as `analyzeCore` gives it, node numbers then the node count.
+ */
+export function statementAt(syntax: SyntaxTree, tops: Int32Array, offset: number): number {
+  let lo = 0;
+  let hi = tops.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (syntax.startOf(tops[mid]) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Drop what `# framewise: ignore` suppresses, and sort by position, then code. */

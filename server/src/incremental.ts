@@ -17,9 +17,9 @@
  * the same as a whole-file analysis gives (tests/incremental/ compares the two after random edits).
  */
 import type { Tree } from 'web-tree-sitter';
-import { analyzeCore, finishFindings, type AnalysisResult, type StatementPlan } from './analyze';
+import { analyzeCore, finishFindings, statementAt, type AnalysisResult, type StatementPlan } from './analyze';
 import { MirrorCache, type SyntaxTree } from './parse/mirror';
-import { ALL_NAMES, LINES, assignedKey, callsKey, defsKey, moduleKey, type Facts, type FactsSeed, type Container } from './resolve/facts';
+import { ALL_NAMES, LINES, assignedKey, callsKey, defsKey, moduleKey, patternNames, type Facts, type FactsSeed, type Container } from './resolve/facts';
 import { calledNameNode } from './rules/util';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
@@ -161,16 +161,6 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   const changed = new Set<string>();
   // The kept statements' containers, against the same ones before: facts that code elsewhere sets.
   const startOf = (t: SyntaxTree, ts: Int32Array, k: number, count: number) => (k < count ? t.startOf(ts[k]) : Infinity);
-  const statementAt = (offset: number) => {
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (syntax.startOf(tops[mid]) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
   const before = prev.facts.containers;
   const after = facts.containers;
   // Prefix: the containers that start before the first touched statement, in both versions.
@@ -180,7 +170,7 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   let b = 1;
   for (; a < before.length && before[a].start < oldPrefixEnd; a++, b++) {
     if (b >= after.length || after[b].start !== before[a].start) { visit.fill(1); return 'containers'; }
-    if (!sameFacts(before[a], after[b])) noteChanged(after[b], statementAt(after[b].start), visit, changed);
+    if (!sameFacts(before[a], after[b])) noteChanged(after[b], statementAt(syntax, tops, after[b].start), visit, changed);
   }
   if (b < after.length && after[b].start < newPrefixEnd) { visit.fill(1); return 'containers'; }
   // Suffix: those that start at or after the first kept statement at the end, matched from the end.
@@ -192,7 +182,7 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
     let y = after.length - 1;
     for (; x > 0 && before[x].start >= oldSuffixStart; x--, y--) {
       if (y <= 0 || after[y].start !== before[x].start + delta) { visit.fill(1); return 'containers'; }
-      if (!sameFacts(before[x], after[y])) noteChanged(after[y], statementAt(after[y].start), visit, changed);
+      if (!sameFacts(before[x], after[y])) noteChanged(after[y], statementAt(syntax, tops, after[y].start), visit, changed);
     }
     if (y > 0 && after[y].start >= newSuffixStart) { visit.fill(1); return 'containers'; }
   }
@@ -235,11 +225,12 @@ function holdsImport(syntax: SyntaxTree, tops: Int32Array, from: number, to: num
   return false;
 }
 
-/** The facts of a container that code outside its statement can set. */
+/** The facts of a container that code outside its statement can set: values, then sets. */
+const CONTAINER_VALUES = ['traced', 'tracedDirect', 'eager', 'noGrad', 'training'] as const;
+const CONTAINER_SETS = ['tracedBy', 'staticParams', 'unmappedParams', 'trainingFramework', 'callsCompiled'] as const;
+
 function sameFacts(a: Container, b: Container): boolean {
-  return a.traced === b.traced && a.tracedDirect === b.tracedDirect && a.eager === b.eager && a.noGrad === b.noGrad &&
-    a.training === b.training && sameSet(a.tracedBy, b.tracedBy) && sameSet(a.staticParams, b.staticParams) &&
-    sameSet(a.unmappedParams, b.unmappedParams) && sameSet(a.trainingFramework, b.trainingFramework) && sameSet(a.callsCompiled, b.callsCompiled);
+  return CONTAINER_VALUES.every((f) => a[f] === b[f]) && CONTAINER_SETS.every((f) => sameSet<string>(a[f], b[f]));
 }
 
 function sameSet<T>(a: Set<T> | undefined, b: Set<T> | undefined): boolean {
@@ -249,10 +240,11 @@ function sameSet<T>(a: Set<T> | undefined, b: Set<T> | undefined): boolean {
   return true;
 }
 
-function digest(c: Container | undefined): string {
-  if (!c) return '';
-  const set = (s: Set<string> | undefined) => (s?.size ? [...s].sort().join(',') : '');
-  return `${c.traced ?? ''}/${c.tracedDirect ? 1 : 0}/${c.eager ? 1 : 0}/${c.noGrad ? 1 : 0}/${c.training ? 1 : 0}/${set(c.tracedBy)}/${set(c.staticParams)}/${set(c.unmappedParams)}/${set(c.trainingFramework)}/${set(c.callsCompiled)}`;
+/** The same facts as text (where `sameFacts` calls two containers the same, the texts are equal). */
+function digest(c: Container): string {
+  const values = CONTAINER_VALUES.map((f) => String(c[f] ?? ''));
+  const sets = CONTAINER_SETS.map((f) => (c[f]?.size ? [...c[f]!].sort().join(',') : ''));
+  return [...values, ...sets].join('/');
 }
 
 /** What statements [from, to) of a version contribute, name by name (each statement's made once). */
@@ -321,8 +313,8 @@ function namesOf(syntax: SyntaxTree, facts: Facts, lo: number, hi: number): Map<
         if (q !== undefined) callees.add(q);
       }
     }
-    for (const id of targetNames(syntax, target)) {
-      const name = syntax.textOf(id);
+    for (const id of patternNames(syntax.node(target))) {
+      const name = id.text;
       add(name, text);
       if (moduleLevel) add(moduleKey(name), text);
       for (const q of callees) add(assignedKey(name, q), text);
@@ -377,23 +369,6 @@ function namesOf(syntax: SyntaxTree, facts: Facts, lo: number, hi: number): Map<
   }
   return out;
 }
-
-/** The identifiers an assignment target binds (`a`, `a, b`, `(a, [b, *c])`), as facts reads them. */
-function targetNames(syntax: SyntaxTree, target: number): number[] {
-  const out: number[] = [];
-  const stack = [target];
-  while (stack.length) {
-    const i = stack.pop()!;
-    const type = syntax.typeOf(i);
-    if (type === 'identifier') out.push(i);
-    else if (TARGET_CONTAINERS.has(type)) {
-      for (let c = i + 1, end = syntax.afterOf(i); c < end; c = syntax.afterOf(c)) if (syntax.isNamed(c)) stack.push(c);
-    }
-  }
-  return out;
-}
-
-const TARGET_CONTAINERS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression', 'expression_list']);
 
 /** Whether a finding's range or one of its fix's edits lies (partly) outside the statement's span. */
 function reachesOut(f: Finding, startRow: number, startColumn: number, endRow: number, endColumn: number): boolean {

@@ -255,8 +255,6 @@ export class Facts {
   private readonly callsByReceiver = new Map<string, Map<string, Node[]>>();
   /** Every call's name is in `callsByName` (after `MAX_NAME_SCANS` names were asked). */
   private allCallsIndexed = false;
-  /** The names `callsByName` got from the index of every call (the others came from a scan). */
-  private readonly indexedByCall = new Set<string>();
 
   /**
    * The calls made by `name`, found once per name from where the name is written: each place the text
@@ -266,23 +264,23 @@ export class Facts {
   private callsOf(name: string): readonly Node[] {
     const index = (this.callsByName ??= new Map());
     let found = index.get(name);
-    if (!found && index.size >= MAX_NAME_SCANS && !this.allCallsIndexed) {
-      // Asked of many names (a rule following calls through a file): index every call once instead.
-      this.allCallsIndexed = true;
+    if (!found && this.allCallsIndexed) return NO_CALLS;
+    if (!found && index.size >= MAX_NAME_SCANS) {
+      // Asked of many names (a rule following calls through a file): index every call once instead
+      // (the names scanned so far get the same lists again).
+      const all = new Map<string, Node[]>();
       for (const c of this.calls) {
         const n = calledNameNode(c.tree, c.id);
         if (n < 0) continue;
         const key = c.tree.textOf(n);
-        if (index.has(key) && !this.indexedByCall.has(key)) continue;
-        this.indexedByCall.add(key);
-        const list = index.get(key);
+        const list = all.get(key);
         if (list) list.push(c);
-        else index.set(key, [c]);
+        else all.set(key, [c]);
       }
-      found = index.get(name);
-      if (!found) index.set(name, (found = []));
+      this.callsByName = all;
+      this.allCallsIndexed = true;
+      return all.get(name) ?? NO_CALLS;
     }
-    if (!found && this.allCallsIndexed) index.set(name, (found = []));
     if (!found) {
       const t = this.root.tree;
       const text = t.text;
@@ -1085,7 +1083,7 @@ const NO_NAME = 1;
 const FIRST_NAME = 2;
 
 /** Identifiers bound by an assignment / `for` target (`a`, `a, b`, `(a, [b, *c])`); not attributes or subscripts. */
-function patternNames(target: Node): Node[] {
+export function patternNames(target: Node): Node[] {
   // Iterative (targets nest without bound: `((((a))))`), depth-first in source order.
   const out: Node[] = [];
   const stack: Node[] = [target];

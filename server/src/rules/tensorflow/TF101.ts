@@ -1,6 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
-import { assignedKey, defsKey, keywordArg, positionalArgs, LINES } from '../../resolve/facts';
+import { keywordArg, positionalArgs, LINES } from '../../resolve/facts';
 import type { Rule } from '../types';
 import { argumentNodes, calledName, importsModule, remembered } from '../util';
 
@@ -148,19 +148,10 @@ export const TF101: Rule = {
     // A tf.function can be called by the name of a def decorated with it or of a name assigned a
     // `tf.function(…)`; only a TensorFlow import makes a name resolve to tensorflow.function.
     // Answered once per name (a file calls the same names again and again, and a name such as
-    // `forward` may have hundreds of defs); the answer reads that name's facts alone, noted again on
-    // every ask for the incremental analysis.
-    const wrappedByName = new Map<string, boolean>();
-    const mayBeWrapped = (name: string | undefined): boolean => {
-      if (!name || !(tensorflow ??= importsModule(facts, 'tensorflow'))) return false;
-      let known = wrappedByName.get(name);
-      if (known === undefined) {
-        known = (facts.functionsByName.get(name) ?? []).some((c) => !!tfFunctionDecorator(facts, c)) || facts.assignedFrom(name, 'tensorflow.function');
-        wrappedByName.set(name, known);
-      } else facts.reads?.add(defsKey(name)).add(assignedKey(name, 'tensorflow.function'));
-      return known;
-    };
-
+    // `forward` may have hundreds of defs).
+    const rememberWrapped = remembered<string, boolean>(facts);
+    const mayBeWrapped = (name: string | undefined): boolean => !!name && (tensorflow ??= importsModule(facts, 'tensorflow')) &&
+      rememberWrapped(name, () => (facts.functionsByName.get(name) ?? []).some((c) => !!tfFunctionDecorator(facts, c)) || facts.assignedFrom(name, 'tensorflow.function'));
     /** What a call of a tf.function passes: each argument's key, value, and whether it is a changing number. */
     interface Passed { key: string; value: Node; varying: boolean }
     const passed = (call: Node): { wrapper: Node; args: Passed[] } | undefined => {
