@@ -164,21 +164,43 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
   const callBySlot: Array<Handler | undefined> = [];
   const attributeBySlot: Array<Handler | undefined> = [];
   const localSlot = new Uint8Array(index.rules.length);
+  // Outside the statements the plan visits only the whole-file rules run: their own index (the same
+  // as `index` without a plan), so that a call there is not matched against the statement-local rules.
+  const wholeFile = planner ? FilterIndex.of(FilterIndex.filteredOf(active.filter((r) => r.local !== true))) : index;
+  const wholeCallBySlot: Array<Handler | undefined> = [];
+  const wholeAttributeBySlot: Array<Handler | undefined> = [];
   let slot = 0;
+  let wholeSlot = 0;
   for (const { rule, visitor, local } of visitors) {
     const filtered = rule === index.rules[slot];
+    const wholeFiltered = !local && rule === wholeFile.rules[wholeSlot];
     if (filtered && local) localSlot[slot] = 1;
     for (const [k, fn] of Object.entries(visitor)) {
       if (k === 'exit' || !fn) continue;
-      if (filtered && k === 'call' && rule.calls) { callBySlot[slot] = fn; continue; }
-      if (filtered && k === 'attribute' && rule.attributes) { attributeBySlot[slot] = fn; continue; }
+      if (filtered && k === 'call' && rule.calls) {
+        callBySlot[slot] = fn;
+        if (wholeFiltered) wholeCallBySlot[wholeSlot] = fn;
+        continue;
+      }
+      if (filtered && k === 'attribute' && rule.attributes) {
+        attributeBySlot[slot] = fn;
+        if (wholeFiltered) wholeAttributeBySlot[wholeSlot] = fn;
+        continue;
+      }
       for (const id of syntax.typeIdsFor(k)) {
         if (local) (id === ERROR_TYPE_ID ? localErrorHandlers : (localByTypeId[id] ??= [])).push(fn);
         else (id === ERROR_TYPE_ID ? errorHandlers : (byTypeId[id] ??= [])).push(fn);
       }
     }
     if (filtered) slot++;
+    if (wholeFiltered) wholeSlot++;
   }
+  // Type ids some whole-file rule wants (by a handler or through its index): the only nodes looked at
+  // in a statement the plan does not visit.
+  const wholeWanted = new Uint8Array(syntax.typeCount);
+  for (let id = 0; id < byTypeId.length; id++) if (byTypeId[id]?.length) wholeWanted[id] = 1;
+  if (wholeFile.hasCalls) for (const id of syntax.typeIdsFor('call')) wholeWanted[id] = 1;
+  if (wholeFile.hasAttributes) for (const id of syntax.typeIdsFor('attribute')) wholeWanted[id] = 1;
   // Every type id some handler or index wants gets an entry (possibly empty) in `byTypeId`.
   for (let id = 0; id < localByTypeId.length; id++) if (localByTypeId[id]) byTypeId[id] ??= [];
   // Type ids whose nodes also go through the index: 1 for calls, 2 for attributes.
@@ -214,6 +236,8 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
         span = { start: syntax.startOf(tops[top]), end: syntax.endOf(tops[top]) };
       }
     }
+    // Outside the visited statements, only what a whole-file rule wants (errors: handlers alone).
+    if (!visiting && (id === ERROR_TYPE_ID ? errorHandlers.length === 0 : !wholeWanted[id])) continue;
     let node: Node | undefined;
     if (handlers.length > 0) {
       node = syntax.node(i);
@@ -235,7 +259,23 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
       }
     }
     const via = id === ERROR_TYPE_ID ? 0 : indexed[id];
-    if (via === 1) {
+    if (!visiting) {
+      if (via === 1 && wholeFile.hasCalls) {
+        node ??= syntax.node(i);
+        for (const s of wholeFile.forCall(node, facts)) {
+          try { wholeCallBySlot[s]?.(node); } catch (e) { reportInternal(e); }
+        }
+      } else if (via === 2 && wholeFile.hasAttributes) {
+        const c = attributeField === undefined ? -1 : syntax.childInField(i, attributeField);
+        const wanted = c >= 0 && wholeFile.wantsAttributeOfLength(syntax.endOf(c) - syntax.startOf(c)) ? wholeFile.forAttribute(syntax.textOf(c)) : undefined;
+        if (wanted) {
+          node ??= syntax.node(i);
+          for (const s of wanted) {
+            try { wholeAttributeBySlot[s]?.(node); } catch (e) { reportInternal(e); }
+          }
+        }
+      }
+    } else if (via === 1) {
       node ??= syntax.node(i);
       for (const s of index.forCall(node, facts)) {
         const h = callBySlot[s];

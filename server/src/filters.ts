@@ -21,6 +21,8 @@ export class FilterIndex {
   private readonly otherPrefixes: Array<{ prefix: string; slot: number }> = [];
   private readonly byAttribute = new Map<string, number[]>();
   private readonly attributeLengths = new Set<number>();
+  /** The lengths of the bare names and method names some rule wants (most calls are ruled out by it). */
+  private readonly calledLengths = new Set<number>();
   readonly hasCalls: boolean;
   readonly hasAttributes: boolean;
 
@@ -42,6 +44,7 @@ export class FilterIndex {
         put(this.byCallee, c.callees, slot);
         put(this.byMethod, c.methods, slot);
         put(this.byName, c.names, slot);
+        for (const name of [...(c.names ?? []), ...(c.methods ?? [])]) this.calledLengths.add(name.length);
         for (const prefix of c.calleePrefixes ?? []) {
           const dot = prefix.indexOf('.');
           if (dot < 0) { this.otherPrefixes.push({ prefix, slot }); continue; }
@@ -88,8 +91,11 @@ export class FilterIndex {
     found.length = 0;
     const t = call.tree;
     const named = calledNameNode(t, call.id);
-    // A bare name's node is the call's own child; a method's is the attribute's.
-    if (named >= 0) this.take((t.parentOf(named) === call.id ? this.byName : this.byMethod).get(t.textOf(named)));
+    // A bare name's node is the call's own child; a method's is the attribute's. Its length first: a
+    // string is made only for a name as long as one some rule wants.
+    if (named >= 0 && this.calledLengths.has(t.endOf(named) - t.startOf(named))) {
+      this.take((t.parentOf(named) === call.id ? this.byName : this.byMethod).get(t.textOf(named)));
+    }
     const q = facts.callee(call);
     if (q) this.take(this.forCallee(q));
     for (const s of found) mark[s] = 0;

@@ -32,6 +32,8 @@ interface Statement {
   sticky: boolean;
   /** The names whose facts the statement-local rules looked up in it. */
   reads: Set<string>;
+  /** `maskOf(reads)`: most statements are ruled out by it without a look at the set. */
+  readsMask: number;
   startRow: number;
   startColumn: number;
   /** Name → what the statement contributes to the facts kept by that name (made when first asked). */
@@ -129,11 +131,12 @@ export class IncrementalAnalysis {
         visited++;
         const findings = plan.buckets[k] ?? [];
         const end = syntax.position(syntax.endOf(tops[k]));
-        statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), reads: plan.reads[k] ?? NO_READS, startRow: start.row, startColumn: start.column, names: newNames[k] };
+        const reads = plan.reads[k] ?? NO_READS;
+        statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), reads, readsMask: maskOf(reads), startRow: start.row, startColumn: start.column, names: newNames[k] };
       } else {
         const old = prev!.statements[k < splice!.prefix ? k : k - n + prev!.statements.length];
         const shift = start.row - old.startRow;
-        statements[k] = { findings: shift === 0 ? old.findings : old.findings.map((f) => shifted(f, shift)), sticky: false, reads: old.reads, startRow: start.row, startColumn: start.column, names: old.names };
+        statements[k] = { findings: shift === 0 ? old.findings : old.findings.map((f) => shifted(f, shift)), sticky: false, reads: old.reads, readsMask: old.readsMask, startRow: start.row, startColumn: start.column, names: old.names };
       }
       for (const f of statements[k].findings) all.push(f);
     }
@@ -194,14 +197,15 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   // A message that gives a line (`LINES`) is stale once an edit adds or removes lines.
   if (prev.syntax.lineStarts().length !== syntax.lineStarts().length) changed.add(LINES);
   // Kept statements whose rules looked one of those names up, or that must run anyway.
+  const changedMask = maskOf(changed);
   for (let k = 0; k < n; k++) {
     if (visit[k]) continue;
     const old = prev.statements[oldOf(k)];
     // A statement after the edit moved to another column when the edit was on its first line.
     const moved = k >= prefix && (old.startColumn !== 0 || source.charCodeAt(syntax.startOf(tops[k]) - 1) !== 10) &&
       syntax.position(syntax.startOf(tops[k])).column !== old.startColumn;
-    if (old.sticky || moved || old.reads.has(ALL_NAMES)) visit[k] = 1;
-    else if (changed.size > 0 && old.reads.size > 0) {
+    if (old.sticky || moved || (old.readsMask & ALL_NAMES_BIT) !== 0 && old.reads.has(ALL_NAMES)) visit[k] = 1;
+    else if ((old.readsMask & changedMask) !== 0) {
       // Whichever set is smaller is walked (a statement may have looked up hundreds of names).
       const [few, many] = changed.size <= old.reads.size ? [changed, old.reads] : [old.reads, changed];
       for (const name of few) if (many.has(name)) { visit[k] = 1; break; }
@@ -209,6 +213,24 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   }
   return undefined;
 }
+
+/**
+ * One bit per name (by a hash of it) of the names in `names`: two sets with no bit in common have no
+ * name in common, so the plan compares sets only where the masks meet.
+ */
+function maskOf(names: Set<string>): number {
+  let mask = 0;
+  for (const name of names) mask |= bitOf(name);
+  return mask;
+}
+
+function bitOf(name: string): number {
+  let h = name.length;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
+  return 1 << (h & 31);
+}
+
+const ALL_NAMES_BIT = bitOf(ALL_NAMES);
 
 function noteChanged(c: Container, statement: number, visit: Uint8Array, changed: Set<string>): void {
   visit[statement] = 1;
@@ -226,11 +248,15 @@ function holdsImport(syntax: SyntaxTree, tops: Int32Array, from: number, to: num
 }
 
 /** The facts of a container that code outside its statement can set: values, then sets. */
-const CONTAINER_VALUES = ['traced', 'tracedDirect', 'eager', 'noGrad', 'training'] as const;
-const CONTAINER_SETS = ['tracedBy', 'staticParams', 'unmappedParams', 'trainingFramework', 'callsCompiled'] as const;
+export const CONTAINER_VALUES = ['traced', 'tracedDirect', 'eager', 'noGrad', 'training'] as const;
+export const CONTAINER_SETS = ['tracedBy', 'staticParams', 'unmappedParams', 'trainingFramework', 'callsCompiled'] as const;
 
-function sameFacts(a: Container, b: Container): boolean {
-  return CONTAINER_VALUES.every((f) => a[f] === b[f]) && CONTAINER_SETS.every((f) => sameSet<string>(a[f], b[f]));
+export function sameFacts(a: Container, b: Container): boolean {
+  // Field by field rather than over the lists (a keyed look-up by a variable name is slow, and this
+  // runs for every container on every keystroke): tests/rules/incremental.test.ts holds it to the lists.
+  return a.traced === b.traced && a.tracedDirect === b.tracedDirect && a.eager === b.eager && a.noGrad === b.noGrad && a.training === b.training &&
+    sameSet(a.tracedBy, b.tracedBy) && sameSet(a.staticParams, b.staticParams) && sameSet(a.unmappedParams, b.unmappedParams) &&
+    sameSet(a.trainingFramework, b.trainingFramework) && sameSet(a.callsCompiled, b.callsCompiled);
 }
 
 function sameSet<T>(a: Set<T> | undefined, b: Set<T> | undefined): boolean {

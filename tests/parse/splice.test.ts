@@ -11,12 +11,37 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
-import { FLAT_COLUMNS, flatten, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
+import { FLAT_COLUMNS, commonPrefix, commonSuffix, flatten, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
 import { MirrorCache } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
 import { generateFile, rng } from '../../scripts/bench/generate.mjs';
 
 beforeAll(ready);
+
+describe('commonPrefix / commonSuffix', () => {
+  // What a character loop gives, against the chunked comparison, with differences placed on both
+  // sides of chunk boundaries (2,048 characters) and at the ends.
+  const slowPrefix = (a: string, b: string) => { let p = 0; while (p < a.length && p < b.length && a[p] === b[p]) p++; return p; };
+  const slowSuffix = (a: string, b: string, max: number) => { let q = 0; while (q < max && a[a.length - 1 - q] === b[b.length - 1 - q]) q++; return q; };
+  it('agree with a character-by-character comparison', () => {
+    const next = rng(7).next;
+    const base = Array.from({ length: 9000 }, () => 'abcdefgh \n'[Math.floor(next() * 10)]).join('');
+    const places = [0, 1, 2047, 2048, 2049, 4095, 4096, 6143, 8999, 9000];
+    for (let t = 0; t < 300; t++) places.push(Math.floor(next() * 9001));
+    for (const at of places) {
+      for (const [del, ins] of [[0, 'x'], [1, ''], [3, 'yz'], [0, 'abc'.repeat(900)], [Math.min(2500, 9000 - at), 'q']] as const) {
+        const b = base.slice(0, at) + ins + base.slice(Math.min(base.length, at + del));
+        const p = commonPrefix(base, b);
+        expect(p).toBe(slowPrefix(base, b));
+        const max = Math.min(base.length, b.length) - p;
+        expect(commonSuffix(base, b, max)).toBe(slowSuffix(base, b, max));
+      }
+    }
+    expect(commonPrefix(base, base)).toBe(base.length);
+    expect(commonSuffix(base, base, base.length)).toBe(base.length);
+    expect(commonPrefix('', base)).toBe(0);
+  });
+});
 
 
 

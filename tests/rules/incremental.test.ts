@@ -15,8 +15,8 @@ import { ROOT, pythonFiles } from '../helpers/files';
 import { PythonDocument, positionAt } from '../../server/src/parse/document';
 import { SyntaxTree } from '../../server/src/parse/mirror';
 import { analyzeSyntax } from '../../server/src/analyze';
-import { IncrementalAnalysis } from '../../server/src/incremental';
-import { ALL_NAMES, Facts, FACT_NODE_TYPES } from '../../server/src/resolve/facts';
+import { CONTAINER_SETS, CONTAINER_VALUES, IncrementalAnalysis, sameFacts } from '../../server/src/incremental';
+import { ALL_NAMES, Facts, FACT_NODE_TYPES, type Container } from '../../server/src/resolve/facts';
 import { ALL_RULES } from '../../server/src/rules/index';
 import type { Settings } from '../../server/src/config/settings';
 import { generateFile, rng } from '../../scripts/bench/generate.mjs';
@@ -223,6 +223,33 @@ describe('incremental analysis', () => {
     inc.analyze(doc.tree!, doc.text, doc.lineStarts, { select: ['ALL'] });
     expect(inc.lastStats?.full).toBe('settings');
     doc.dispose();
+  });
+});
+
+describe('sameFacts', () => {
+  // The plan compares every kept container's facts field by field: each field the lists name (and
+  // `digest` writes) must count.
+  const base = (): Container => ({ index: 1, kind: 'function', node: undefined as never, start: 0, end: 10, parent: 0 });
+  it('tells containers apart by every listed value and set, and only by those', () => {
+    expect(sameFacts(base(), base())).toBe(true);
+    expect(sameFacts(base(), { ...base(), name: 'other', params: ['x'], start: 5 })).toBe(true);
+    for (const f of CONTAINER_VALUES) {
+      const b = base() as unknown as Record<string, unknown>;
+      b[f] = f === 'traced' ? 'jax' : true;
+      expect(sameFacts(base(), b as unknown as Container), f).toBe(false);
+    }
+    for (const f of CONTAINER_SETS) {
+      const a = base() as unknown as Record<string, unknown>;
+      const b = base() as unknown as Record<string, unknown>;
+      a[f] = new Set(['x']);
+      b[f] = new Set(['y']);
+      expect(sameFacts(a as unknown as Container, b as unknown as Container), f).toBe(false);
+      b[f] = new Set(['x']);
+      expect(sameFacts(a as unknown as Container, b as unknown as Container), f).toBe(true);
+      // An empty set and none are the same.
+      a[f] = new Set();
+      expect(sameFacts(a as unknown as Container, base()), f).toBe(true);
+    }
   });
 });
 
