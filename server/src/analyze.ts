@@ -85,13 +85,14 @@ export interface StatementPlan {
  * The analysis without suppression or sorting: the findings as the rules reported them. With a
  * `planner`, it is called once the facts are built, with the node number where each top-level
  * statement starts (then the node count), and its plan says which statements the statement-local
- * rules visit; their findings go to the plan's buckets instead of `findings`.
+ * rules visit; their findings go to the plan's buckets instead of `findings`. `recycle`: facts nobody
+ * reads any more, whose columns the new facts take (see `Facts`).
  */
 export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settings, rules: Rule[],
-  planner?: (facts: Facts, starts: Int32Array) => StatementPlan, seed?: FactsSeed): AnalysisResult {
+  planner?: (facts: Facts, starts: Int32Array) => StatementPlan, seed?: FactsSeed, recycle?: Facts): AnalysisResult {
   const active = enabledRules(settings, rules);
   const starts = syntax.lineStarts();
-  const facts = new Facts(syntax.rootNode, source, seed);
+  const facts = new Facts(syntax.rootNode, source, seed, recycle);
   const findings: Finding[] = [];
   const toRange = (node: Node): Range => {
     const start = node.startPosition;

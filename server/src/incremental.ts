@@ -64,23 +64,32 @@ export interface IncrementalStats {
 }
 
 export class IncrementalAnalysis {
-  private readonly mirror = new MirrorCache();
+  private readonly mirror = new MirrorCache({ recycle: true });
   private last: Version | undefined;
+  /** The facts of the version before the last one: the next version's facts take their columns. */
+  private spareFacts: Facts | undefined;
   lastStats: IncrementalStats | undefined;
 
   /** Forget the last version: the next analysis is a whole-file one. */
   clear(): void {
     this.mirror.clear();
     this.last = undefined;
+    this.spareFacts = undefined;
   }
 
-  /** The analysis of `tree` (parsed from `source`, whose line starts are `lines`). */
+  /**
+   * The analysis of `tree` (parsed from `source`, whose line starts are `lines`). The result's facts
+   * (and the tree they read) are good until the next call: the one after that writes the next
+   * version's columns over theirs (MirrorCache's and Facts' `recycle`), and they read as empty.
+   */
   analyze(tree: Tree, source: string, lines: number[] | undefined, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
     const syntax = this.mirror.mirror(tree, source, lines);
     const splice = this.mirror.lastSplice;
     const key = JSON.stringify(settings);
     const prev = this.last;
     this.last = undefined;
+    const recycle = this.spareFacts;
+    this.spareFacts = prev?.facts;
     let full: IncrementalStats['full'];
     if (!prev) full = 'first';
     else if (prev.key !== key || prev.rules !== rules) full = 'settings';
@@ -118,7 +127,7 @@ export class IncrementalAnalysis {
       }
       planned = { plan: { visit, buckets: [], reads: [] }, tops };
       return planned.plan;
-    }, seed);
+    }, seed, recycle);
     if (r.skipped || !planned) return r;
     const { plan, tops } = planned;
     const n = tops.length - 1;

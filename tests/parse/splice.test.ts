@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
-import { FLAT_COLUMNS, commonPrefix, commonSuffix, flatten, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
+import { FLAT_COLUMNS, bufferOf, commonPrefix, commonSuffix, flatten, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
 import { MirrorCache } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
 import { generateFile, rng } from '../../scripts/bench/generate.mjs';
@@ -79,7 +79,9 @@ function columns(f: FlatTree): unknown[] {
 function fuzz(text: string, seed: number, steps: number, undo = false): { spliced: number; copied: number; total: number } {
   const next = rng(seed).next;
   const doc = new PythonDocument('file:///fuzz.py', 1, text);
-  const cache = new MirrorCache();
+  // Recycling, as the server's incremental analysis does: every splice but the first few writes into
+  // the buffer of the version before last, and must still equal a fresh walk.
+  const cache = new MirrorCache({ recycle: true });
   let spliced = 0;
   let copied = 0;
   let total = 0;
@@ -143,6 +145,38 @@ describe('spliced mirror', () => {
     expect(columns(mirror.columns)).toEqual(columns(flatten(doc.tree!)));
     expect(mirror.rootNode.namedChildren.map((n) => n.type)).toEqual(['import_statement', 'function_definition', 'function_definition', 'class_definition']);
     expect(mirror.rootNode.namedChildren[3].text).toBe('class C:\n    pass');
+    doc.dispose();
+  });
+
+  it('with recycle, writes each version into the buffer of the version before last and retires that tree', () => {
+    const text = 'import jax\n\ndef f(x):\n    return x\n\ndef g(y):\n    h = y + 1\n    return h\n';
+    const doc = new PythonDocument('file:///r.py', 1, text);
+    const cache = new MirrorCache({ recycle: true });
+    const versions = [cache.mirror(doc.tree!, doc.text)];
+    const buffers = [bufferOf(versions[0].columns)];
+    for (let v = 2; v <= 5; v++) {
+      doc.applyChanges([{ range: { start: { line: 6, character: 5 }, end: { line: 6, character: 5 } }, text: v % 2 ? 'x' : 'yz' }], v);
+      versions.push(cache.mirror(doc.tree!, doc.text));
+      buffers.push(bufferOf(versions.at(-1)!.columns));
+      expect(cache.lastSplice).toBeDefined();
+      expect(columns(versions.at(-1)!.columns)).toEqual(columns(flatten(doc.tree!)));
+    }
+    expect(buffers.every((b) => b !== undefined)).toBe(true);
+    // The first two were made in new buffers; from the third on, each is written into the buffer of
+    // the version before last (the same node count here, so it fits).
+    expect(new Set(buffers.slice(0, 2)).size).toBe(2);
+    expect(buffers[2]).toBe(buffers[0]);
+    expect(buffers[3]).toBe(buffers[1]);
+    expect(buffers[4]).toBe(buffers[2]);
+    // The trees whose buffers were taken read as empty, never as a later version.
+    for (const retired of versions.slice(0, 3)) {
+      expect(retired.count).toBe(0);
+      expect(retired.typeOf(1)).toBe('ERROR');
+      expect(retired.startOf(1)).toBeUndefined();
+    }
+    // The last two are intact.
+    expect(versions[3].rootNode.namedChildren.map((n) => n.type)).toEqual(['import_statement', 'function_definition', 'function_definition']);
+    expect(versions[4].rootNode.namedChildren[2].text).toBe(doc.text.slice(doc.text.indexOf('def g')).trimEnd());
     doc.dispose();
   });
 

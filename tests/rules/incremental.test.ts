@@ -126,6 +126,28 @@ describe('incremental analysis', () => {
     doc.dispose();
   });
 
+  it("keeps a result's facts good until the next analysis, then hands their columns on and retires them", () => {
+    const text = 'import jax\n\ndef f(x):\n    return x\n\ng = jax.jit(f)\ny = 1\n';
+    const doc = new PythonDocument('file:///recycle.py', 1, text);
+    const inc = new IncrementalAnalysis();
+    const results = [inc.analyze(doc.tree!, doc.text, doc.lineStarts, {})];
+    const jitCall = (r: (typeof results)[number]) => r.facts.calls.find((c) => c.text.startsWith('jax.jit'))!;
+    const calls = [jitCall(results[0])];
+    expect(results[0].facts.callee(calls[0])).toBe('jax.jit');
+    for (let v = 2; v <= 4; v++) {
+      doc.applyChanges([{ range: { start: { line: 6, character: 1 }, end: { line: 6, character: 1 } }, text: 'y' }], v);
+      results.push(inc.analyze(doc.tree!, doc.text, doc.lineStarts, {}));
+      calls.push(jitCall(results.at(-1)!));
+      // The result just made and the one before it answer as they should.
+      expect(results.at(-1)!.facts.callee(calls.at(-1)!)).toBe('jax.jit');
+      expect(results.at(-2)!.facts.callee(calls.at(-2)!)).toBe('jax.jit');
+    }
+    // The first two were retired (their columns went to versions 3 and 4): they know no names.
+    expect(results[0].facts.callee(calls[0])).toBeUndefined();
+    expect(results[1].facts.callee(calls[1])).toBeUndefined();
+    doc.dispose();
+  });
+
   const settings: Settings = { select: ['ALL'] };
   /** Analyse `before`, then the text with `from` replaced by `to`; both results and what was visited. */
   function edit(before: string, from: string, to: string) {

@@ -12,11 +12,11 @@
 import type { Language, Point, Tree } from 'web-tree-sitter';
 import { parserText } from './parser';
 import { lineStarts, positionAt } from './lines';
-import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, flatten, splice, topLevelOf, type FlatTree, type Splice, type TopLevel } from './syntax';
+import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, bufferOf, flatten, splice, topLevelOf, type FlatTree, type Splice, type TopLevel } from './syntax';
 
 export class SyntaxTree {
   readonly text: string;
-  private readonly flat: FlatTree;
+  private flat: FlatTree;
   private readonly types: string[];
   private readonly fieldIds: Record<string, number>;
   private readonly fieldNames: Array<string | null>;
@@ -40,6 +40,12 @@ export class SyntaxTree {
     this.fieldIds = names.fieldIds;
     this.typeIds = names.typeIds;
   }
+
+  /**
+   * Stop reading the columns (MirrorCache writes a later version into their buffer): a column read of
+   * this tree then gives undefined (types read as ERROR), never a node of another version.
+   */
+  retire(): void { this.flat = RETIRED; }
 
   /** The columns themselves (tests compare them). */
   get columns(): FlatTree { return this.flat; }
@@ -184,22 +190,44 @@ export class SyntaxTree {
  * edit touched and copies the others (`splice` in syntax.ts). One per document being edited.
  */
 export class MirrorCache {
-  private last: { flat: FlatTree; top: TopLevel; text: string } | undefined;
+  private last: { flat: FlatTree; top: TopLevel; text: string; syntax: SyntaxTree } | undefined;
+  /** With `recycle`: the version before the last one, whose columns the next splice writes over. */
+  private spare: { buffer: ArrayBuffer; syntax: SyntaxTree } | undefined;
   /** How the last mirror was made (tests, benchmark): undefined when the whole tree was walked. */
   lastSplice: Splice | undefined;
 
+  /**
+   * `recycle`: a splice writes its columns into the buffer of the version before the last one, which
+   * is then retired (`SyntaxTree.retire`). Each version's columns were a megabyte and a half of new
+   * memory outside the heap per keystroke on a 5,000-line file, and that much memory allocated
+   * outside the heap makes V8 collect the young generation early: most scavenges during keystrokes
+   * came from it. The price is a promise from the caller: a `SyntaxTree` this returned is read no
+   * more once `mirror` has been called twice after it (IncrementalAnalysis keeps only the last one).
+   */
+  constructor(private readonly options: { recycle?: boolean } = {}) {}
+
   mirror(tree: Tree, source: string, lines?: number[]): SyntaxTree {
     const text = parserText(source);
-    const spliced = this.last ? splice(this.last, tree, text) : undefined;
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare) spare.syntax.retire();
+    const spliced = this.last ? splice(this.last, tree, text, { spare: spare?.buffer }) : undefined;
     this.lastSplice = spliced;
     const flat = spliced?.flat ?? flatten(tree);
-    this.last = { flat, top: spliced?.top ?? topLevelOf(flat), text };
-    return new SyntaxTree(tree, source, flat, lines);
+    const before = this.last;
+    const buffer = this.options.recycle && before ? bufferOf(before.flat) : undefined;
+    if (buffer && before) this.spare = { buffer, syntax: before.syntax };
+    const syntax = new SyntaxTree(tree, source, flat, lines);
+    this.last = { flat, top: spliced?.top ?? topLevelOf(flat), text, syntax };
+    return syntax;
   }
 
   /** Forget the last version (the next mirror walks the whole tree). */
-  clear(): void { this.last = undefined; this.lastSplice = undefined; }
+  clear(): void { this.last = undefined; this.lastSplice = undefined; this.spare = undefined; }
 }
+
+/** The columns of a retired tree: none. */
+const RETIRED: FlatTree = { count: 0, typeId: new Uint16Array(0), start: new Uint32Array(0), end: new Uint32Array(0), field: new Uint16Array(0), parent: new Int32Array(0), after: new Int32Array(0), flags: new Uint8Array(0) };
 
 interface LanguageNames { types: string[]; fieldNames: Array<string | null>; fieldIds: Record<string, number>; typeIds: Map<string, number[]> }
 const languageNames = new WeakMap<Language, LanguageNames>();

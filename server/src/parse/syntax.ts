@@ -152,8 +152,9 @@ function copyColumn(into: Column, from: Column, start: number, end: number, at: 
  * Columns of a given size, all views of one buffer (four-byte columns first, so that each view is
  * aligned): one allocation instead of seven, which shows on small files.
  */
-function allocate(size: number, ids: boolean): FlatTree {
-  const buffer = new ArrayBuffer(size * (4 * 4 + 2 * 2 + 1));
+function allocate(size: number, ids: boolean, spare?: ArrayBuffer): FlatTree {
+  const bytes = size * BYTES_PER_NODE;
+  const buffer = spare && spare.byteLength >= bytes ? spare : new ArrayBuffer(spare ? bytes + (bytes >> 4) : bytes);
   let at = 0;
   const take = <T>(make: (b: ArrayBuffer, offset: number, length: number) => T, bytes: number): T => {
     const view = make(buffer, at, size);
@@ -168,6 +169,18 @@ function allocate(size: number, ids: boolean): FlatTree {
   const field = take((b, o, n) => new Uint16Array(b, o, n), 2);
   const flags = take((b, o, n) => new Uint8Array(b, o, n), 1);
   return { count: 0, typeId, start, end, field, parent, after, flags, nodeId: ids ? new Uint32Array(size) : undefined };
+}
+
+/** Bytes per node of the columns `allocate` lays out in one buffer. */
+const BYTES_PER_NODE = 4 * 4 + 2 * 2 + 1;
+
+/**
+ * The one buffer under all of `f`'s columns, when `allocate` made them (not grown since): what a
+ * later `splice` can write its columns into once nothing reads `f` any more.
+ */
+export function bufferOf(f: FlatTree): ArrayBuffer | undefined {
+  const b = f.start.buffer;
+  return f.start.byteOffset === 0 && FLAT_COLUMNS.every((c) => f[c].buffer === b) && b instanceof ArrayBuffer ? b : undefined;
 }
 
 function grow(f: FlatTree): void {
@@ -303,6 +316,8 @@ export interface Splice {
   delta: number;
 }
 
+const EMPTY_BUFFER = new ArrayBuffer(0);
+
 /** Characters compared at a time by `commonPrefix` / `commonSuffix` before narrowing down. */
 const COMPARE_CHUNK = 2048;
 
@@ -335,8 +350,10 @@ export function commonSuffix(a: string, b: string, max: number): number {
  * error, and has the same type, span (shifted) and node count in both trees. (Error recovery can
  * parse the same broken text differently depending on what follows it, so broken statements are
  * walked.) Undefined when the numbering does not line up that way (the caller walks the whole tree).
+ * `options.spare`: a buffer to write the new columns into when it is big enough (`bufferOf` an older
+ * version's columns that nothing reads any more).
  */
-export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tree: Tree, text: string, options: { library?: boolean } = {}): Splice | undefined {
+export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tree: Tree, text: string, options: { library?: boolean; spare?: ArrayBuffer } = {}): Splice | undefined {
   const oldText = old.text;
   const P = commonPrefix(oldText, text);
   const Q = commonSuffix(oldText, text, Math.min(oldText.length, text.length) - P);
@@ -361,7 +378,8 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
         o.end[a] + delta === top.end[b] && sameSize(a, b))) break;
       q++;
     }
-    const f = allocate(Math.max(1, count), false);
+    // Into `spare` when given and big enough (a new buffer then has room for the file to grow a bit).
+    const f = allocate(Math.max(1, count), false, options.spare ?? EMPTY_BUFFER);
     // The root, then the kept prefix as it was.
     const prefixEnd = o.index[p];
     const of = old.flat;

@@ -131,6 +131,8 @@ export function callsKey(name: string): string {
   return `()${name}`;
 }
 
+const RETIRED = new Int32Array(0);
+
 export const FACT_NODE_TYPES = [
   'import_statement', 'import_from_statement', 'function_definition', 'class_definition',
   'decorated_definition', 'for_statement', 'while_statement', 'with_statement', 'lambda', 'call',
@@ -141,7 +143,7 @@ export class Facts {
   readonly imports = new ImportTable();
   readonly containers: Container[] = [];
   /** node number → 1 + innermost container index, for the nodes facts were built from (0: not known) */
-  private readonly containerOf: Int32Array;
+  private containerOf: Int32Array;
   /**
    * node number → its qualified name once asked, as a code (`UNASKED`, `NO_NAME`, or `FIRST_NAME` + its
    * place in `names`). Names are interned: the 50,000-line benchmark file asks 55,000 nodes for theirs
@@ -149,9 +151,9 @@ export class Facts {
    * of the facts' heap there, and the collector copied them at every scavenge during the analysis; a
    * typed array is outside the heap.
    */
-  private readonly qualifiedCodes: Int32Array;
+  private qualifiedCodes: Int32Array;
   /** `callee` by call node, the same way: two dozen rules ask it of every call. */
-  private readonly calleeCodes: Int32Array;
+  private calleeCodes: Int32Array;
   /** The qualified names met so far, by code − `FIRST_NAME` (shared with the facts it was seeded from). */
   private readonly names: string[];
   private readonly codeByName: Map<string, number>;
@@ -179,11 +181,19 @@ export class Facts {
    * whose text and import table did not change (the statements an edit kept): their qualified names
    * and callees, as far as that version had asked them, are copied instead of resolved again.
    */
-  constructor(readonly root: Node, readonly source: string, seed?: FactsSeed) {
+  constructor(readonly root: Node, readonly source: string, seed?: FactsSeed, recycle?: Facts) {
     this.containers.push({ index: 0, kind: 'module', node: root, start: 0, end: source.length + 1, parent: -1 });
-    this.containerOf = new Int32Array(root.tree.count);
-    this.qualifiedCodes = new Int32Array(root.tree.count);
-    this.calleeCodes = new Int32Array(root.tree.count);
+    const count = root.tree.count;
+    // The columns by node number: in those of `recycle` when they are long enough (it is retired).
+    const spare = recycle?.retire();
+    const column = (k: number) => {
+      const a = spare?.[k];
+      if (a && a.length >= count) return a.subarray(0, count).fill(0);
+      return recycle ? new Int32Array(count + (count >> 4)).subarray(0, count) : new Int32Array(count);
+    };
+    this.containerOf = column(0);
+    this.qualifiedCodes = column(1);
+    this.calleeCodes = column(2);
     const from = seed && seed.from.names.length < MAX_SHARED_NAMES ? seed.from : undefined;
     this.names = from?.names ?? [];
     this.codeByName = from?.codeByName ?? new Map();
@@ -194,6 +204,18 @@ export class Facts {
         this.calleeCodes.set(from.calleeCodes.subarray(run.from, run.from + run.length), run.to);
       }
     }
+  }
+
+  /**
+   * Give up the columns by node number for the next version's facts (incremental.ts, once nothing
+   * asks these facts anything more): their whole buffers, and these facts read empty columns from
+   * then on (every name and container unknown), never another version's.
+   */
+  private retire(): Int32Array[] {
+    const whole = (a: Int32Array) => new Int32Array(a.buffer as ArrayBuffer, 0, a.buffer.byteLength >> 2);
+    const out = [whole(this.containerOf), whole(this.qualifiedCodes), whole(this.calleeCodes)];
+    this.containerOf = this.qualifiedCodes = this.calleeCodes = RETIRED;
+    return out;
   }
 
   // ---- structure ---------------------------------------------------------------------------
