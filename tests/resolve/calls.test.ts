@@ -58,3 +58,20 @@ describe('calls by name', () => {
     check('a.b.c.d(1)\nb.c(2)\nc(3)\n');
   });
 });
+
+describe('paramNames', () => {
+  const paramsOf = (text: string) => {
+    const { facts, doc } = factsOf(text);
+    const out = facts.containers.filter((c) => c.kind === 'function' || c.kind === 'lambda').map((c) => c.params);
+    doc.dispose();
+    return out;
+  };
+  it('names every kind of parameter, in order, and nothing else', () => {
+    expect(paramsOf('def f(a, b=1, /, *args, c: int, d: int = 2, **kw):\n    pass\n')).toEqual([['a', 'b', 'args', 'c', 'd', 'kw']]);
+    expect(paramsOf('def g(self, *, key, # a comment\n      **options): pass\n')).toEqual([['self', 'key', 'options']]);
+    expect(paramsOf('h = lambda x, y=2, *r, **k: x\n')).toEqual([['x', 'y', 'r', 'k']]);
+    expect(paramsOf('def e(): pass\nl = lambda: 0\n')).toEqual([[], []]);
+    // Broken parameter lists give what they still name.
+    expect(paramsOf('def b(a, , c):\n    pass\n')[0]).toEqual(expect.arrayContaining(['a', 'c']));
+  });
+});

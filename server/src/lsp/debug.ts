@@ -22,6 +22,8 @@ export interface DebugTiming {
   version: number;
   /** From the arrival of the change to the diagnostics written (absent for a version that came with an open). */
   serverMs?: number;
+  /** From the arrival of the change to the start of the analysis (debounce, the queue, whatever ran between). */
+  waitMs?: number;
   analysisMs: number;
 }
 
@@ -53,7 +55,7 @@ export function registerDebug(server: FramewiseServer, env: NodeJS.ProcessEnv = 
   server.onPublished = (t) => {
     let list = timings.get(t.uri);
     if (!list) timings.set(t.uri, (list = []));
-    if (list.length < MAX_TIMINGS) list.push({ version: t.version, serverMs: t.changedAt === undefined ? undefined : t.writtenAt - t.changedAt, analysisMs: t.analysisMs });
+    if (list.length < MAX_TIMINGS) list.push({ version: t.version, serverMs: t.changedAt === undefined ? undefined : t.writtenAt - t.changedAt, waitMs: t.changedAt === undefined ? undefined : t.startedAt - t.changedAt, analysisMs: t.analysisMs });
   };
   server.connection.onRequest(DEBUG_TIMINGS_REQUEST, (params: { uri?: unknown }): DebugTiming[] => {
     const uri = typeof params?.uri === 'string' ? params.uri : '';

@@ -55,6 +55,8 @@ export interface PublishTiming {
   changedAt?: number;
   /** How long this version's analysis took (0 when it was already analysed). */
   analysisMs: number;
+  /** When the analysis started. */
+  startedAt: number;
   /** When the diagnostics had been encoded and written to the connection. */
   writtenAt: number;
 }
@@ -286,7 +288,7 @@ export class FramewiseServer {
     state.changedAt = undefined;
     const onPublished = this.onPublished;
     if (onPublished) {
-      void Promise.resolve(sent).then(() => onPublished({ uri, version, changedAt, analysisMs, writtenAt: performance.now() }), () => undefined);
+      void Promise.resolve(sent).then(() => onPublished({ uri, version, changedAt, analysisMs, startedAt, writtenAt: performance.now() }), () => undefined);
     }
   }
 

@@ -1146,14 +1146,15 @@ function containerKind(type: string): Container['kind'] | undefined {
 
 export function paramNames(params: Node | null): string[] {
   if (!params) return [];
+  // From the columns (asked of every def and lambda on every analysis): no node objects or arrays.
+  const t = params.tree;
   const names: string[] = [];
-  for (const p of params.namedChildren) {
-    if (!p) continue;
-    if (p.type === 'identifier') names.push(p.text);
-    else {
-      const n = p.childForFieldName('name') ?? p.namedChildren.find((x) => x?.type === 'identifier');
-      if (n && n.type === 'identifier') names.push(n.text);
-    }
+  for (let p = params.id + 1, end = t.afterOf(params.id); p < end; p = t.afterOf(p)) {
+    if (!t.isNamed(p)) continue;
+    if (t.typeOf(p) === 'identifier') { names.push(t.textOf(p)); continue; }
+    let n = t.fieldChild(p, 'name');
+    if (n < 0) for (let c = p + 1, e = t.afterOf(p); c < e && n < 0; c = t.afterOf(c)) if (t.isNamed(c) && t.typeOf(c) === 'identifier') n = c;
+    if (n >= 0 && t.typeOf(n) === 'identifier') names.push(t.textOf(n));
   }
   return names;
 }
