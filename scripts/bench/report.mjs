@@ -45,6 +45,12 @@ if (r.keystroke || r.server) {
     out.push(`**The same keystrokes timed inside the server** (from the change's arrival to the diagnostics written to stdout: debounce, re-parse, walk, analysis, conversion, JSON; and the analysis alone — re-parse, walk, facts, rules):`, '');
     table(['file', 'back to back p50', 'back to back p95', 'its analysis p50', `≤ 1 key / ${pace ?? '—'} ms p50`, `≤ 1 key / ${pace ?? '—'} ms p95`, 'its analysis p50'],
       inside.map((s) => [s.label, ms(s.serverSide.p50), ms(s.serverSide.p95), ms(s.serverSide.analysisP50), ms(s.serverSidePaced.p50), ms(s.serverSidePaced.p95), ms(s.serverSidePaced.analysisP50)]));
+    const parts = inside.filter((s) => typeof s.serverSide.publishP50 === 'number');
+    if (parts.length) {
+      out.push('**Inside the server, back to back, in parts**: the wait before the analysis (debounce, queue), the analysis, the publish after it (conversion, JSON, the write):', '');
+      table(['file', 'wait p50', 'wait p95', 'analysis p50', 'analysis p95', 'publish p50', 'publish p95'],
+        parts.map((s) => [s.label, ms(s.serverSide.waitP50), ms(s.serverSide.waitP95), ms(s.serverSide.analysisP50), ms(s.serverSide.analysisP95), ms(s.serverSide.publishP50), ms(s.serverSide.publishP95)]));
+    }
   }
 }
 if (r.server?.coldStart?.length) {
