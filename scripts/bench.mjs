@@ -411,13 +411,15 @@ if (want('server')) {
     await client.stop();
     // The parts: the wait before the analysis (debounce, queue, whatever ran first), the analysis, and
     // the publish after it (conversion, JSON, the write).
-    const split = (ts) => ts.filter((t) => t.waitMs !== undefined);
-    const within = (ts) => ({
-      p50: quantile(ts.map((t) => t.serverMs), 0.5), p95: quantile(ts.map((t) => t.serverMs), 0.95),
-      analysisP50: quantile(ts.map((t) => t.analysisMs), 0.5), analysisP95: quantile(ts.map((t) => t.analysisMs), 0.95), n: ts.length,
-      waitP50: quantile(split(ts).map((t) => t.waitMs), 0.5), waitP95: quantile(split(ts).map((t) => t.waitMs), 0.95),
-      publishP50: quantile(split(ts).map((t) => t.serverMs - t.waitMs - t.analysisMs), 0.5), publishP95: quantile(split(ts).map((t) => t.serverMs - t.waitMs - t.analysisMs), 0.95),
-    });
+    const within = (ts) => {
+      const waits = ts.filter((t) => t.waitMs !== undefined).map((t) => t.waitMs);
+      const publishes = ts.filter((t) => t.waitMs !== undefined).map((t) => t.serverMs - t.waitMs - t.analysisMs);
+      return {
+        p50: quantile(ts.map((t) => t.serverMs), 0.5), p95: quantile(ts.map((t) => t.serverMs), 0.95),
+        analysisP50: quantile(ts.map((t) => t.analysisMs), 0.5), analysisP95: quantile(ts.map((t) => t.analysisMs), 0.95), n: ts.length,
+        waitP50: quantile(waits, 0.5), waitP95: quantile(waits, 0.95), publishP50: quantile(publishes, 0.5), publishP95: quantile(publishes, 0.95),
+      };
+    };
     results.server.keystroke.push({
       label, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), max: Math.max(...lat), n: lat.length,
       paced: { p50: quantile(paced, 0.5), p95: quantile(paced, 0.95), max: Math.max(...paced), n: paced.length, paceMs: PACE_MS },

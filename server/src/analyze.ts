@@ -260,54 +260,33 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
       }
     }
     const via = id === ERROR_TYPE_ID ? 0 : indexed[id];
-    if (!visiting) {
-      if (via === 1 && wholeFile.hasCalls) {
-        node ??= syntax.node(i);
-        for (const s of wholeFile.forCall(node, facts)) {
-          try { wholeCallBySlot[s]?.(node); } catch (e) { reportInternal(e); }
-        }
-      } else if (via === 2 && wholeFile.hasAttributes) {
-        const c = attributeField === undefined ? -1 : syntax.childInField(i, attributeField);
-        const wanted = c >= 0 && wholeFile.wantsAttributeOfLength(syntax.endOf(c) - syntax.startOf(c)) ? wholeFile.forAttribute(syntax.textOf(c)) : undefined;
-        if (wanted) {
-          node ??= syntax.node(i);
-          for (const s of wanted) {
-            try { wholeAttributeBySlot[s]?.(node); } catch (e) { reportInternal(e); }
-          }
-        }
-      }
-    } else if (via === 1) {
+    // Calls and attributes through an index: outside the visited statements the whole-file rules' own
+    // (none of its slots is statement-local).
+    const idx = visiting ? index : wholeFile;
+    let slots: readonly number[] | undefined;
+    let bySlot = callBySlot;
+    if (via === 1 && idx.hasCalls) {
       node ??= syntax.node(i);
-      for (const s of index.forCall(node, facts)) {
-        const h = callBySlot[s];
+      slots = idx.forCall(node, facts);
+      bySlot = visiting ? callBySlot : wholeCallBySlot;
+    } else if (via === 2 && idx.hasAttributes) {
+      // The last name's length first: most attributes are ruled out without a string (or a node).
+      const c = attributeField === undefined ? -1 : syntax.childInField(i, attributeField);
+      slots = c >= 0 && idx.wantsAttributeOfLength(syntax.endOf(c) - syntax.startOf(c)) ? idx.forAttribute(syntax.textOf(c)) : undefined;
+      bySlot = visiting ? attributeBySlot : wholeAttributeBySlot;
+    }
+    if (slots) {
+      node ??= syntax.node(i);
+      for (const s of slots) {
+        const h = bySlot[s];
         if (!h) continue;
-        if (localSlot[s]) {
-          if (!visiting) continue;
+        if (visiting && localSlot[s]) {
           facts.reads = reads;
           facts.readsSpan = span;
         }
         try { h(node); } catch (e) { reportInternal(e); }
         facts.reads = undefined;
         facts.readsSpan = undefined;
-      }
-    } else if (via === 2) {
-      // The last name's length first: most attributes are ruled out without a string (or a node).
-      const c = attributeField === undefined ? -1 : syntax.childInField(i, attributeField);
-      const wanted = c >= 0 && index.wantsAttributeOfLength(syntax.endOf(c) - syntax.startOf(c)) ? index.forAttribute(syntax.textOf(c)) : undefined;
-      if (wanted) {
-        node ??= syntax.node(i);
-        for (const s of wanted) {
-          const h = attributeBySlot[s];
-          if (!h) continue;
-          if (localSlot[s]) {
-            if (!visiting) continue;
-            facts.reads = reads;
-            facts.readsSpan = span;
-          }
-          try { h(node); } catch (e) { reportInternal(e); }
-          facts.reads = undefined;
-          facts.readsSpan = undefined;
-        }
       }
     }
     if (--untilCheck > 0) continue;
