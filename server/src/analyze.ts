@@ -222,6 +222,9 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
   // that a busy machine does not turn a file that is merely large into a skipped one.
   const budget = new RulesBudget();
   let untilCheck = 1;
+  // With a plan and no whole-file rule wanting anything, the statements the plan does not visit are
+  // skipped outright: the dispatch goes from one visited statement to the next.
+  const skipUnvisited = !!plan && errorHandlers.length === 0 && !wholeWanted.includes(1);
   for (let k = 0; k < numbers.length; k++) {
     const i = numbers[k];
     const id = syntax.typeIdOf(i);
@@ -229,6 +232,14 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
     if (!handlers) continue;
     if (tops && i >= nextTop) {
       while (i >= tops[top + 1]) top++;
+      if (skipUnvisited && plan!.visit[top] !== 1) {
+        let next = top + 1;
+        while (next < plan!.visit.length && plan!.visit[next] !== 1) next++;
+        if (next >= plan!.visit.length) break;
+        // The first number at or after the start of the next visited statement (numbers are in order).
+        k = firstAtOrAfter(numbers, tops[next], k) - 1;
+        continue;
+      }
       nextTop = tops[top + 1];
       visiting = plan!.visit[top] === 1;
       if (visiting) {
@@ -321,6 +332,18 @@ export function statementAt(syntax: SyntaxTree, tops: Int32Array, offset: number
     const mid = (lo + hi + 1) >> 1;
     if (syntax.startOf(tops[mid]) <= offset) lo = mid;
     else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The place in `numbers` (ascending), from `from` on, of the first number at or after `value`. */
+function firstAtOrAfter(numbers: ArrayLike<number>, value: number, from: number): number {
+  let lo = from;
+  let hi = numbers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (numbers[mid] < value) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }

@@ -68,6 +68,11 @@ export class IncrementalAnalysis {
   private last: Version | undefined;
   /** The facts of the version before the last one: the next version's facts take their columns. */
   private spareFacts: Facts | undefined;
+  /**
+   * Every `wordKey` a statement-local rule noted since the last analysis that visited every statement
+   * (a superset of those in the kept statements' reads): looked for in the text of each edit.
+   */
+  private words = new Set<string>();
   lastStats: IncrementalStats | undefined;
 
   /** Forget the last version: the next analysis is a whole-file one. */
@@ -75,6 +80,7 @@ export class IncrementalAnalysis {
     this.mirror.clear();
     this.last = undefined;
     this.spareFacts = undefined;
+    this.words = new Set();
   }
 
   /**
@@ -117,7 +123,7 @@ export class IncrementalAnalysis {
       if (full) visit.fill(1);
       else {
         try {
-          full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit, newNames);
+          full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit, newNames, this.words);
         } catch (e) {
           // A bug here must not cost the document its diagnostics: analyse it whole.
           if (process.env.FRAMEWISE_DEBUG) console.error('Framewise incremental plan error:', e);
@@ -131,21 +137,27 @@ export class IncrementalAnalysis {
     if (r.skipped || !planned) return r;
     const { plan, tops } = planned;
     const n = tops.length - 1;
+    if (full) this.words = new Set(r.facts.wordsNoted);
+    else for (const w of r.facts.wordsNoted) this.words.add(w);
     const statements: Statement[] = new Array(n);
     const all: Finding[] = r.findings;
     let visited = 0;
+    // A statement the plan did not visit kept its text and column (one that moved to another column is
+    // visited): it moved down by the lines the edit added, if it comes after the edit.
+    const lineShift = prev ? syntax.lineStarts().length - prev.syntax.lineStarts().length : 0;
     for (let k = 0; k < n; k++) {
-      const start = syntax.position(syntax.startOf(tops[k]));
       if (plan.visit[k]) {
         visited++;
+        const start = syntax.position(syntax.startOf(tops[k]));
         const findings = plan.buckets[k] ?? [];
         const end = syntax.position(syntax.endOf(tops[k]));
         const reads = plan.reads[k] ?? NO_READS;
         statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), reads, readsMask: maskOf(reads), startRow: start.row, startColumn: start.column, names: newNames[k] };
       } else {
         const old = prev!.statements[k < splice!.prefix ? k : k - n + prev!.statements.length];
-        const shift = start.row - old.startRow;
-        statements[k] = { findings: shift === 0 ? old.findings : old.findings.map((f) => shifted(f, shift)), sticky: false, reads: old.reads, readsMask: old.readsMask, startRow: start.row, startColumn: start.column, names: old.names };
+        const shift = k < splice!.prefix ? 0 : lineShift;
+        // Unmoved, the statement's record is the same (no object made for each kept statement).
+        statements[k] = shift === 0 ? old : { findings: old.findings.map((f) => shifted(f, shift)), sticky: false, reads: old.reads, readsMask: old.readsMask, startRow: old.startRow + shift, startColumn: old.startColumn, names: old.names };
       }
       for (const f of statements[k].findings) all.push(f);
     }
@@ -160,7 +172,7 @@ export class IncrementalAnalysis {
  * the last `suffix` top-level statements of `prev` (sets `visit`); a reason when it has to be all.
  */
 function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32Array, source: string, prefix: number, suffix: number,
-  visit: Uint8Array, newNames: Array<Map<string, string> | undefined>): IncrementalStats['full'] {
+  visit: Uint8Array, newNames: Array<Map<string, string> | undefined>, words: Set<string>): IncrementalStats['full'] {
   const n = tops.length - 1;
   const oldN = prev.statements.length;
   const oldOf = (k: number) => (k < prefix ? k : k - n + oldN);
@@ -182,7 +194,7 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   let b = 1;
   for (; a < before.length && before[a].start < oldPrefixEnd; a++, b++) {
     if (b >= after.length || after[b].start !== before[a].start) { visit.fill(1); return 'containers'; }
-    if (!sameFacts(before[a], after[b])) noteChanged(after[b], statementAt(syntax, tops, after[b].start), visit, changed);
+    if (!sameFacts(before[a], after[b])) noteChanged(facts, after[b], statementAt(syntax, tops, after[b].start), visit, changed);
   }
   if (b < after.length && after[b].start < newPrefixEnd) { visit.fill(1); return 'containers'; }
   // Suffix: those that start at or after the first kept statement at the end, matched from the end.
@@ -194,7 +206,7 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
     let y = after.length - 1;
     for (; x > 0 && before[x].start >= oldSuffixStart; x--, y--) {
       if (y <= 0 || after[y].start !== before[x].start + delta) { visit.fill(1); return 'containers'; }
-      if (!sameFacts(before[x], after[y])) noteChanged(after[y], statementAt(syntax, tops, after[y].start), visit, changed);
+      if (!sameFacts(before[x], after[y])) noteChanged(facts, after[y], statementAt(syntax, tops, after[y].start), visit, changed);
     }
     if (y > 0 && after[y].start >= newSuffixStart) { visit.fill(1); return 'containers'; }
   }
@@ -203,6 +215,18 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   const now = namesIn(syntax, facts, tops, prefix, n - suffix, () => undefined, (k, m) => { newNames[k] = m; });
   for (const [name, text] of was) if (now.get(name) !== text) changed.add(name);
   for (const name of now.keys()) if (!was.has(name)) changed.add(name);
+  // The words rules noted (`Facts.noteWord`) that the touched text holds, before or after the edit.
+  if (words.size > 0) {
+    // From the end of the last statement kept before the edit to the start of the first kept after it.
+    const touched = (t: SyntaxTree, ts: Int32Array, src: string, from: number, to: number, count: number) =>
+      src.slice(from > 0 ? t.endOf(ts[from - 1]) : 0, to < count ? t.startOf(ts[to]) : src.length);
+    const oldText = touched(prev.syntax, prev.tops, prev.source, prefix, oldN - suffix, oldN);
+    const newText = touched(syntax, tops, source, prefix, n - suffix, n);
+    for (const key of words) {
+      const word = key.slice(2);
+      if (oldText.includes(word) || newText.includes(word)) changed.add(key);
+    }
+  }
   // A message that gives a line (`LINES`) is stale once an edit adds or removes lines.
   if (prev.syntax.lineStarts().length !== syntax.lineStarts().length) changed.add(LINES);
   // Kept statements whose rules looked one of those names up, or that must run anyway.
@@ -241,9 +265,16 @@ function bitOf(name: string): number {
 
 const ALL_NAMES_BIT = bitOf(ALL_NAMES);
 
-function noteChanged(c: Container, statement: number, visit: Uint8Array, changed: Set<string>): void {
+/**
+ * A kept container whose facts changed: its statement is visited, and the names of it and of the
+ * containers around it are changed (a rule that asks about a function's loops notes the function).
+ */
+function noteChanged(facts: Facts, c: Container, statement: number, visit: Uint8Array, changed: Set<string>): void {
   visit[statement] = 1;
-  if (c.name) changed.add(c.name);
+  for (let i = c.index; i > 0; i = facts.containers[i].parent) {
+    const name = facts.containers[i].name;
+    if (name) changed.add(name);
+  }
 }
 
 /** Whether statements [from, to) hold an import (at any depth). */

@@ -171,6 +171,11 @@ export class Facts {
    * question about module-level writes is noted as `moduleKey(name)`, anything else by the name.
    */
   readsSpan: { start: number; end: number } | undefined;
+  /**
+   * The words a statement-local rule's answers depended on this analysis (`noteWord`, as `wordKey`s,
+   * noted or not): the incremental analysis looks for them in the text an edit touched.
+   */
+  readonly wordsNoted = new Set<string>();
   readonly assignments: NameMap<Assignment[]> = new NameMap(this, (name) => name);
   /** Noted as `defsKey(name)`: a question about a name's defs does not depend on its assignments. */
   readonly functionsByName: Map<string, Container[]> = new NameMap(this, defsKey);
@@ -307,7 +312,6 @@ export class Facts {
       const t = this.root.tree;
       const text = t.text;
       const ids: number[] = [];
-      const isWordChar = (c: number) => c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
       for (let at = name.length ? text.indexOf(name) : -1; at >= 0; at = text.indexOf(name, at + 1)) {
         if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
         const n = t.lastStartingBy(at);
@@ -327,6 +331,47 @@ export class Facts {
       index.set(name, found);
     }
     return found;
+  }
+
+  /** Note that the answer a rule is giving depends on the facts of `name`, whatever they are (see `reads`). */
+  noteName(name: string): void {
+    this.reads?.add(name);
+  }
+
+  /**
+   * Note that the answer a rule is giving depends on the places where `word` is written (anywhere in
+   * the file, comments and strings too): the statement is analysed again after any edit whose text,
+   * before or after, holds `word`. So are the local names an import binds to a path that holds it
+   * (`from jax import enable_x64 as e` for `x64`), which stand for it in the text. For the questions
+   * the facts do not key by name: whether a file enables x64 anywhere, uses CUDA anywhere, writes a
+   * name that a fix would take.
+   */
+  noteWord(word: string): void {
+    if (!this.reads) return;
+    this.note(wordKey(word));
+    for (const b of this.imports.bindings.values()) if (b.qualified.includes(word)) this.note(wordKey(b.local));
+  }
+
+  private note(key: string): void {
+    this.reads!.add(key);
+    this.wordsNoted.add(key);
+  }
+
+  /**
+   * The identifiers written `name`, as node numbers in document order: each place the text has the
+   * name as a word and the token there is an identifier. Noted as `noteWord(name)`.
+   */
+  identifiersNamed(name: string): number[] {
+    this.noteWord(name);
+    const t = this.root.tree;
+    const text = t.text;
+    const ids: number[] = [];
+    for (let at = name.length ? text.indexOf(name) : -1; at >= 0; at = text.indexOf(name, at + 1)) {
+      if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
+      const n = t.lastStartingBy(at);
+      if (n >= 0 && t.startOf(n) === at && t.endOf(n) === at + name.length && t.typeOf(n) === 'identifier') ids.push(n);
+    }
+    return ids;
   }
 
   /** Innermost container of a captured node (or of an arbitrary node, by position). */
@@ -1061,6 +1106,15 @@ class NameMap<V> extends Map<string, V> {
     this.facts.reads?.add(ALL_NAMES);
     return super[Symbol.iterator]();
   }
+}
+
+function isWordChar(c: number): boolean {
+  return c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** How `Facts.reads` notes that an answer depends on where `word` is written (`Facts.noteWord`). */
+export function wordKey(word: string): string {
+  return `w:${word}`;
 }
 
 /** In `Facts.reads`: the rule read the facts of every name (it iterated a map by name). */

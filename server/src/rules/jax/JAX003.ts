@@ -1,7 +1,7 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Fix, Rule, RuleContext } from '../types';
 import type { Container } from '../../resolve/facts';
-import { keywordArg, positionalArgs } from '../../resolve/facts';
+import { keywordArg, positionalArgs, LINES } from '../../resolve/facts';
 import { bindingAt, lineIndent, statementOf } from './values';
 
 /** jax.random functions that draw samples from a key (docs/jax.random.rst); key constructors, split and fold_in are not samplers. */
@@ -63,10 +63,40 @@ export const JAX003: Rule = {
     summary: 'The same PRNG key passed to two jax.random sampling calls without a split in between gives correlated (often identical) samples.',
   },
   calls: { calleePrefixes: ['jax.random.'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
+    // The uses in each function, as the calls are visited (a function lies in one top-level statement).
     const uses = new Map<string, Use[]>();
     let freshName: string | undefined;
+
+    /** The key `call` passes to a sampler, as an identifier bound outside comprehensions; undefined otherwise. */
+    const keyOf = (call: Node): Node | undefined => {
+      const q = facts.callee(call);
+      if (!q || !q.startsWith('jax.random.') || !SAMPLERS.has(q.slice('jax.random.'.length))) return undefined;
+      const key = positionalArgs(call)[0] ?? keywordArg(call, 'key');
+      return key?.type !== 'identifier' || bindingAt(key.text, key, facts)?.kind === 'comprehension' ? undefined : key;
+    };
+
+    /**
+     * The module-level uses of `name` before `node`, in document order: module-level statements are
+     * apart, so they are found by where the name is written (noted as a word), not as visited.
+     */
+    const moduleUses = (name: string, node: Node): Use[] => {
+      const t = facts.root.tree;
+      const out: Use[] = [];
+      for (const id of facts.identifiersNamed(name)) {
+        let args = t.parentOf(id);
+        if (args >= 0 && t.typeOf(args) === 'keyword_argument') args = t.parentOf(args);
+        const call = args >= 0 && t.typeOf(args) === 'argument_list' ? t.parentOf(args) : -1;
+        if (call < 0 || call >= node.id || t.typeOf(call) !== 'call') continue;
+        const c = t.node(call);
+        const key = keyOf(c);
+        if (key?.id !== id || facts.enclosingFunction(c)) continue;
+        out.push({ call: c, key, scope: facts.containers[0] });
+      }
+      return out.sort((a, b) => a.call.id - b.call.id);
+    };
 
     /** Is `name` (re)bound in `scope` with the new value visible somewhere in (from, to)? */
     const reboundBetween = (name: string, scope: Container, from: number, to: number) =>
@@ -109,6 +139,8 @@ export const JAX003: Rule = {
       if (!contains(scope.node, stmt) && scope.kind !== 'module') return undefined;
       const indent = lineIndent(stmt, ctx.source);
       if (indent === undefined) return undefined;
+      // The fresh name is one the file does not write anywhere: noted as a word (`subkey1` holds `subkey`).
+      facts.noteWord('subkey');
       if (!freshName) {
         freshName = 'subkey';
         for (let i = 1; new RegExp(`\\b${freshName}\\b`).test(ctx.source); i++) freshName = `subkey${i}`;
@@ -133,17 +165,20 @@ export const JAX003: Rule = {
 
     return {
       call(node) {
-        const q = facts.callee(node);
-        if (!q || !q.startsWith('jax.random.') || !SAMPLERS.has(q.slice('jax.random.'.length))) return;
-        const key = positionalArgs(node)[0] ?? keywordArg(node, 'key');
-        if (key?.type !== 'identifier' || bindingAt(key.text, key, facts)?.kind === 'comprehension') return;
+        const key = keyOf(node);
+        if (!key) return;
+        const q = facts.callee(node)!;
         const scope = facts.enclosingFunction(node) ?? facts.containers[0];
         if (scope.kind === 'lambda') return;
         const name = key.text;
         const use: Use = { call: node, key, scope };
-        const id = `${scope.index}:${name}`;
-        const previous = uses.get(id) ?? [];
-        uses.set(id, [...previous, use]);
+        let previous: Use[];
+        if (scope.kind === 'module') previous = moduleUses(name, node);
+        else {
+          const id = `${scope.index}:${name}`;
+          previous = uses.get(id) ?? [];
+          uses.set(id, [...previous, use]);
+        }
 
         const loop = repeatsWithSameKey(node, name, scope);
         if (loop) {
@@ -157,6 +192,8 @@ export const JAX003: Rule = {
           if (reboundBetween(name, scope, prev.call.endIndex, node.startIndex)) return;
           if (exclusive(prev.call, node)) continue;
           const prevQ = facts.callee(prev.call) ?? 'jax.random';
+          // The message gives the line of the other use, which an edit above it moves.
+          facts.reads?.add(LINES);
           ctx.report(key, `\`${name}\` was already used by \`${prevQ}\` on line ${prev.call.startPosition.row + 1} and not split since: using a key does not change it, ` +
             `so the two samples are correlated (identical for the same shape and distribution). Split it first: \`${name}, subkey = jax.random.split(${name})\`.`, splitFix(prev));
           return;

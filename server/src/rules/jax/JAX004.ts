@@ -74,6 +74,7 @@ export const JAX004: Rule = {
     summary: 'Python if/while/and/or/bool() on a non-static argument of a jitted function fails with TracerBoolConversionError.',
   },
   calls: { names: ['bool'] },
+  local: true,
   create(ctx) {
     const condition = (what: string) => (node: Node) => {
       const cond = node.type === 'conditional_expression' ? node.namedChildren[1] : node.childForFieldName('condition');

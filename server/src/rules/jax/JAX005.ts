@@ -54,6 +54,7 @@ export const JAX005: Rule = {
     summary: 'NumPy functions applied to traced values inside jit/grad/vmap fail with TracerArrayConversionError; use jax.numpy.',
   },
   calls: { calleePrefixes: ['numpy.'] },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -113,6 +113,7 @@ export const JAX101: Rule = {
     summary: 'jax.jit applied to a new function object on every loop pass (or every call) retraces and recompiles each time.',
   },
   calls: { callees: JIT },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     const loopMessage = (what: string) => `\`jax.jit\` is applied to ${what} on every pass of this loop: each pass makes a new function object, so JAX traces and compiles it again every time. ` +
@@ -135,15 +136,21 @@ export const JAX101: Rule = {
      */
     const calledOnlyOnce = (fn: Container, depth = 0): boolean => {
       if (!fn.name || facts.containers[fn.parent]?.kind !== 'module' || depth > 4) return false;
-      const sites = facts.callsIn(0, ctx.source.length + 1).filter((c) => {
+      // Its calls anywhere in the file, by name (noted: an edit to a statement that calls it re-runs this).
+      const name = fn.name;
+      const sites = facts.callsNamed(name).filter((c) => {
         const callee = c.childForFieldName('function');
-        return callee?.type === 'identifier' && callee.text === fn.name && facts.visibleDefs(fn.name, c, true).includes(fn);
+        return callee?.type === 'identifier' && callee.text === name && facts.visibleDefs(name, c, true).includes(fn);
       });
       return sites.length > 0 && sites.every((c) => {
         if (repeatingLoop(c)) return false;
         const caller = facts.enclosingFunction(c);
-        return !caller || caller.kind === 'module' || RUN_ONCE.test(caller.name ?? '') ||
-          (caller.kind === 'function' && caller !== fn && (isDriver(caller) || calledOnlyOnce(caller, depth + 1)));
+        if (!caller || caller.kind === 'module' || RUN_ONCE.test(caller.name ?? '')) return true;
+        if (caller.kind !== 'function' || caller === fn) return false;
+        // Whether the caller is a driver reads the facts of its loops, which code elsewhere sets: noted
+        // by the caller's name (the incremental plan notes it when those facts change).
+        if (caller.name !== undefined) facts.noteName(caller.name);
+        return isDriver(caller) || calledOnlyOnce(caller, depth + 1);
       });
     };
     /**

@@ -54,10 +54,14 @@ export const JAX201: Rule = {
   },
   // The attribute visitor reports only WIDE_DTYPES, whose last names these are.
   attributes: new Set([...WIDE_DTYPES].map((q) => q.slice(q.lastIndexOf('.') + 1))),
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     let enabled: boolean | undefined;
     const report = (node: Node) => {
+      // Every way of enabling it is written with `x64` or `X64`, or with a name imported for one.
+      facts.noteWord('x64');
+      facts.noteWord('X64');
       enabled ??= enablesX64(facts);
       if (enabled) return;
       ctx.report(node, `\`${node.text}\` asks for a 64-bit type, but JAX truncates it to 32 bits (with only a warning) unless \`jax_enable_x64\` is on, and this module never enables it. ` +

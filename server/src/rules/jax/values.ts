@@ -4,7 +4,7 @@
  * and whether it holds a JAX array on the host side. Local expression walks only: no rule walks the tree.
  */
 import type { SyntaxNode as Node } from '../../parse/mirror';
-import type { Assignment, Container, Facts } from '../../resolve/facts';
+import { patternNames, type Assignment, type Container, type Facts } from '../../resolve/facts';
 
 /** Wrappers under which arguments are abstract tracers (no concrete value, so no Python `bool`). */
 export const ABSTRACT_WRAPPERS = new Set([
@@ -124,14 +124,45 @@ function defaultNeverPassed(fn: Container, name: string, facts: Facts): boolean 
     const b = facts.assignmentBefore(f.text, call);
     return b?.value.type === 'call' && refersToFn(b.value.childForFieldName('arguments')?.namedChildren[0]);
   };
-  for (const call of facts.calls) {
-    if (!isCallSite(call)) continue;
-    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
-    if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
-    if (args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)) return false;
-    if (args.filter((a) => a.type !== 'keyword_argument').length > index) return false;
+  // The call sites are anywhere in the file. Every one is written with the function's name, or with a
+  // name bound to a wrapper call written with it (`g = jax.jit(f)`): the answer depends on where those
+  // names are written (`Facts.noteWord`), so the look-ups of the scan below are not noted one by one.
+  facts.noteWord(fn.name);
+  const reads = facts.reads;
+  facts.reads = undefined;
+  try {
+    for (const call of facts.calls) {
+      // A call written `wrapper(f, …)`: the names it is bound to can make call sites.
+      if (reads && refersToFn(call.childForFieldName('arguments')?.namedChildren[0])) {
+        facts.reads = reads;
+        for (const bound of boundTo(call)) facts.noteWord(bound);
+        facts.reads = undefined;
+      }
+      if (!isCallSite(call)) continue;
+      const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+      if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
+      if (args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)) return false;
+      if (args.filter((a) => a.type !== 'keyword_argument').length > index) return false;
+    }
+  } finally {
+    facts.reads = reads;
   }
   return true;
+}
+
+/**
+ * The names `value` can be bound to as the value of an assignment or `for` target (`g = value`,
+ * `g, h = value, …`, `for g in value`): every name of the target, a superset of the facts' bindings.
+ */
+function boundTo(value: Node): string[] {
+  let p = value.parent;
+  if (p && (p.type === 'expression_list' || p.type === 'tuple' || p.type === 'list' || p.type === 'pattern_list' || p.type === 'tuple_pattern' || p.type === 'list_pattern')) {
+    value = p;
+    p = p.parent;
+  }
+  if (!p || (p.type !== 'assignment' && p.type !== 'for_statement') || p.childForFieldName('right')?.id !== value.id) return [];
+  const left = p.childForFieldName('left');
+  return left ? patternNames(left).map((id) => id.text) : [];
 }
 
 /**

@@ -17,10 +17,25 @@ export const PT002: Rule = {
   },
   // The attribute visitor's first test: only the typos themselves.
   attributes: TYPOS,
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     let torchFile: boolean | undefined;
     const attributes: Array<{ name: Node; receiver: string; write: boolean }> = [];
+    /** Every `receiver.<name>` of the file, written or read (found by the name: noted as a word). */
+    const uses = (name: string) => {
+      const t = facts.root.tree;
+      const out: Array<{ receiver: string; write: boolean }> = [];
+      for (const id of facts.identifiersNamed(name)) {
+        const attribute = t.parentOf(id);
+        if (attribute < 0 || t.typeOf(attribute) !== 'attribute' || t.fieldChild(attribute, 'attribute') !== id) continue;
+        const object = t.fieldChild(attribute, 'object');
+        if (object < 0) continue;
+        const parent = t.parentOf(attribute);
+        out.push({ receiver: t.textOf(object), write: parent >= 0 && t.typeOf(parent) === 'assignment' && t.fieldChild(parent, 'left') === attribute });
+      }
+      return out;
+    };
     const fix = (name: Node) => ({ title: 'Rename to requires_grad', edits: [{ range: ctx.range(name), newText: 'requires_grad' }] });
     return {
       keyword_argument(node) {
@@ -48,10 +63,14 @@ export const PT002: Rule = {
         if (attributes.length === 0) return;
         torchFile ??= importsModule(facts, 'torch');
         if (!torchFile) return;
+        // The same attribute of the same receiver anywhere in the file (not only in the statements seen).
+        const byName = new Map<string, Array<{ receiver: string; write: boolean }>>();
         for (const a of attributes) {
           // `self.require_grad` is a field of a user-defined class; a name both written and read is one too.
           if (a.receiver === 'self') continue;
-          const same = attributes.filter((b) => b.receiver === a.receiver && b.name.text === a.name.text);
+          let all = byName.get(a.name.text);
+          if (!all) byName.set(a.name.text, (all = uses(a.name.text)));
+          const same = all.filter((b) => b.receiver === a.receiver);
           if (same.some((b) => b.write) && same.some((b) => !b.write)) continue;
           const message = a.write
             ? `\`${a.receiver}.${a.name.text} = …\` sets a new, unused Python attribute: tensors accept arbitrary attributes, so \`requires_grad\` stays unchanged and autograd silently ignores the intent. Rename it to requires_grad.`

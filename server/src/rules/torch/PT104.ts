@@ -74,6 +74,7 @@ export const PT104: Rule = {
     summary: 'DataLoader without num_workers (and without pin_memory in a file that uses CUDA) loads batches synchronously in the training process.',
   },
   calls: { callees: DATA_LOADERS },
+  local: true,
   create(ctx) {
     const { facts } = ctx;
     let cuda: boolean | undefined;
@@ -83,8 +84,13 @@ export const PT104: Rule = {
         if (!DATA_LOADERS.has(facts.callee(node) ?? '') || hasSplat(node)) return;
         const fn = node.childForFieldName('function')!;
         const positional = positionalArgs(node).length;
+        // Both questions are about the whole file: their answers depend on where these words are
+        // written (`IterableDataset` and the names of the classes found, `cuda`), or names imported for them.
+        facts.noteWord('IterableDataset');
         iterable ??= iterableDatasetClasses(facts);
+        for (const name of iterable) facts.noteWord(name);
         const missingWorkers = !keywordNode(node, 'num_workers') && positional <= NUM_WORKERS_POS && !overIterableDataset(node, facts, iterable);
+        facts.noteWord('cuda');
         cuda ??= usesCuda(facts);
         const missingPin = cuda && !keywordNode(node, 'pin_memory') && positional <= PIN_MEMORY_POS;
         if (!missingWorkers && !missingPin) return;
