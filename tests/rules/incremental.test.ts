@@ -54,6 +54,29 @@ function wholeFile(doc: PythonDocument, settings: Settings) {
   return analyzeSyntax(new SyntaxTree(doc.tree!, doc.text, undefined, doc.lineStarts), doc.text, settings).findings;
 }
 
+/** What a version's facts hold, as text: containers (with the facts set from elsewhere), calls, bindings, defs, imports. */
+function factsDigest(facts: Facts): string[] {
+  const set = (x: Set<string> | undefined) => [...(x ?? [])].sort().join(',');
+  const entries = <V>(m: Map<string, V>) => [...Map.prototype.entries.call(m)] as Array<[string, V]>;
+  return [
+    ...facts.containers.map((c) => [c.index, c.kind, c.node.id, c.start, c.end, c.parent, c.name, (c.params ?? []).join(','), c.traced, c.tracedDirect,
+      c.eager, c.noGrad, c.training, set(c.tracedBy), set(c.staticParams), set(c.unmappedParams), set(c.trainingFramework), set(c.callsCompiled)].join('|')),
+    facts.calls.map((c) => c.id).join(','),
+    ...entries(facts.assignments).map(([n, l]) => `${n}:${l.map((a) => [a.offset, a.value.id, a.scope, a.via, a.augmented, a.callee].join('/')).join(';')}`),
+    ...entries(facts.functionsByName).map(([n, l]) => `${n}:${l.map((c) => c.index).join(',')}`),
+    [...facts.imports.bindings.values()].map((b) => `${b.local}=${b.qualified}@${b.node.id}`).join(',') + ` ${facts.imports.insertLine} ${facts.imports.starModules.join(',')}`,
+  ];
+}
+
+/** The facts a build over the whole tree gives, and the innermost container of each node they were built from. */
+function freshFacts(facts: Facts): { digest: string[]; containerOf: number[] } {
+  const syntax = facts.root.tree;
+  const fresh = new Facts(syntax.rootNode, facts.source);
+  const numbers = syntax.numbersOfTypes(new Set(FACT_NODE_TYPES));
+  fresh.build(numbers);
+  return { digest: factsDigest(fresh), containerOf: Array.from(numbers, (i) => fresh.containerIndex(syntax.node(i))) };
+}
+
 /** Random edits of `text`, the incremental findings checked against a whole-file analysis after each. */
 function fuzz(text: string, seed: number, edits: number, settings: Settings): { visited: number; statements: number } {
   const next = rng(seed).next;
@@ -66,8 +89,15 @@ function fuzz(text: string, seed: number, edits: number, settings: Settings): { 
     const e = randomEdit(doc.text, doc.lineStarts, next);
     const range = { start: positionAt(doc.lineStarts, e.start), end: positionAt(doc.lineStarts, e.end) };
     doc.applyChanges([{ range, text: e.insert }], k + 2);
-    const got = inc.analyze(doc.tree!, doc.text, doc.lineStarts, settings).findings;
+    const result = inc.analyze(doc.tree!, doc.text, doc.lineStarts, settings);
+    const got = result.findings;
     const want = wholeFile(doc, settings);
+    // The facts, carried over from the last version where the edit kept statements, are those of a
+    // build over the whole tree.
+    const fresh = freshFacts(result.facts);
+    const numbers = result.facts.root.tree.numbersOfTypes(new Set(FACT_NODE_TYPES));
+    expect({ edit: k, facts: factsDigest(result.facts), containerOf: Array.from(numbers, (i) => result.facts.containerIndex(result.facts.root.tree.node(i))) })
+      .toEqual({ edit: k, facts: fresh.digest, containerOf: fresh.containerOf });
     if (JSON.stringify(got) !== JSON.stringify(want)) {
       // The first difference, readably.
       expect({ edit: k, at: e.start, insert: e.insert, findings: got }).toEqual({ edit: k, at: e.start, insert: e.insert, findings: want });

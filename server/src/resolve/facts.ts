@@ -180,6 +180,11 @@ export class Facts {
   /** Noted as `defsKey(name)`: a question about a name's defs does not depend on its assignments. */
   readonly functionsByName: Map<string, Container[]> = new NameMap(this, defsKey);
   readonly calls: Node[] = [];
+  /** The seed given to the constructor: what `build` carries over from the last version's facts. */
+  private readonly carry: FactsSeed | undefined;
+  /** The node numbers of the import statements and decorated definitions facts were built from. */
+  private importIds: number[] = [];
+  private decoratedIds: number[] = [];
 
   /**
    * `seed`: the facts of the previous version of the same document, and the runs of node numbers
@@ -199,6 +204,7 @@ export class Facts {
     this.containerOf = column(0);
     this.qualifiedCodes = column(1);
     this.calleeCodes = column(2);
+    this.carry = seed;
     const from = seed && seed.from.names.length < MAX_SHARED_NAMES ? seed.from : undefined;
     this.names = from?.names ?? [];
     this.codeByName = from?.codeByName ?? new Map();
@@ -724,14 +730,27 @@ export class Facts {
   /**
    * Build facts from the numbers of the named nodes of FACT_NODE_TYPES (+ any other types, whose
    * containers are then known without a search), in document order. Node objects are made for the
-   * nodes of FACT_NODE_TYPES only.
+   * nodes of FACT_NODE_TYPES only. With a seed (the constructor's), what the kept statements gave the
+   * last version's facts is carried over (`carryOver`) and only the statements between them are read.
    */
   build(numbers: ArrayLike<number>): void {
     const syntax = this.root.tree;
+    const decorated: number[] = [];
+    if (!this.carry || !this.carryOver(numbers, this.carry, decorated)) this.collect(numbers, 0, numbers.length, decorated);
+    this.decoratedIds = decorated;
+    this.markDecorated(decorated.map((i) => syntax.node(i)));
+    this.markWrapped();
+    this.markUnmapped();
+    this.markScopes();
+    this.propagateTraced();
+  }
+
+  /** The containers, calls, bindings, imports and decorated definitions of numbers[from, to), which start at module level. */
+  private collect(numbers: ArrayLike<number>, from: number, to: number, decorated: number[]): void {
+    const syntax = this.root.tree;
     const factTypes = syntax.typeTable(FACT_NODE_TYPES);
     const stack: number[] = [0];
-    const decorated: Node[] = [];
-    for (let k = 0; k < numbers.length; k++) {
+    for (let k = from; k < to; k++) {
       const i = numbers[k];
       const start = syntax.startOf(i);
       while (stack.length > 1 && start >= this.containers[stack[stack.length - 1]].end) stack.pop();
@@ -744,11 +763,10 @@ export class Facts {
       switch (node.type) {
         case 'import_statement':
         case 'import_from_statement':
-          collectImport(node, this.imports);
-          if (parent === 0 && node.parent?.type === 'module') this.imports.insertLine = node.endPosition.row + 1;
+          this.addImport(node, parent);
           break;
         case 'decorated_definition':
-          decorated.push(node);
+          decorated.push(i);
           break;
         case 'call':
           this.calls.push(node);
@@ -777,23 +795,124 @@ export class Facts {
         if (kind === 'function') {
           c.name = node.childForFieldName('name')?.text;
           c.params = paramNames(node.childForFieldName('parameters'));
-          if (c.name) {
-            const list = this.functionsByName.get(c.name) ?? [];
-            list.push(c);
-            this.functionsByName.set(c.name, list);
-          }
         } else if (kind === 'lambda') {
           c.params = paramNames(node.childForFieldName('parameters'));
         }
-        this.containers.push(c);
+        this.addContainer(c);
         stack.push(c.index);
       }
     }
-    this.markDecorated(decorated);
-    this.markWrapped();
-    this.markUnmapped();
-    this.markScopes();
-    this.propagateTraced();
+  }
+
+  private addImport(node: Node, container: number): void {
+    this.importIds.push(node.id);
+    collectImport(node, this.imports);
+    if (container === 0 && node.parent?.type === 'module') this.imports.insertLine = node.endPosition.row + 1;
+  }
+
+  private addContainer(c: Container): void {
+    this.containers.push(c);
+    if (c.kind === 'function' && c.name) {
+      const list = this.functionsByName.get(c.name) ?? [];
+      list.push(c);
+      this.functionsByName.set(c.name, list);
+    }
+  }
+
+  /**
+   * `build` for a version whose first top-level statements (node numbers [0, P)) and last ones (the
+   * seed's second run) are those of the last version, text and import table unchanged: their
+   * containers, calls, bindings, imports and decorated definitions are the last facts' — moved to
+   * the new node numbers and offsets, with the new version's nodes — in document order around what
+   * `collect` finds in the statements between. The facts that code elsewhere sets (traced, training,
+   * no-grad…) are worked out afresh by the passes after. False when the seed is not of that form.
+   */
+  private carryOver(numbers: ArrayLike<number>, seed: FactsSeed, decorated: number[]): boolean {
+    const syntax = this.root.tree;
+    const old = seed.from;
+    const was = old.root.tree;
+    const [head, tail] = seed.runs;
+    if (!head || head.from !== 0 || head.to !== 0 || seed.runs.length > 2 || was.count === 0 || old.containerOf.length !== was.count) return false;
+    if (tail && (tail.from + tail.length !== was.count || tail.to + tail.length !== syntax.count)) return false;
+    const prefix = head.length;
+    const oldSuffix = tail ? tail.from : was.count;
+    const newSuffix = tail ? tail.to : syntax.count;
+    const dN = newSuffix - oldSuffix;
+    const dC = tail ? syntax.startOf(newSuffix) - was.startOf(oldSuffix) : 0;
+    const prefixEnd = prefix < was.count ? was.startOf(prefix) : old.source.length + 1;
+    const suffixStart = tail ? was.startOf(oldSuffix) : old.source.length + 1;
+    const inPrefix = (id: number) => id < prefix;
+    const inSuffix = (id: number) => id >= oldSuffix;
+    // The kept statements before the edit: the same numbers, offsets and container indices.
+    this.containerOf.set(old.containerOf.subarray(0, prefix), 0);
+    let c = 1;
+    for (; c < old.containers.length && inPrefix(old.containers[c].node.id); c++) this.addContainer(this.carried(old.containers[c], c, 0, 0, old.containers[c].parent));
+    let a = 0;
+    for (; a < old.calls.length && inPrefix(old.calls[a].id); a++) this.calls.push(syntax.node(old.calls[a].id));
+    for (const id of old.importIds) if (inPrefix(id)) this.addImport(syntax.node(id), this.containerOf[id] - 1);
+    for (const id of old.decoratedIds) if (inPrefix(id)) decorated.push(id);
+    const suffixBindings: Array<[string, Assignment[]]> = [];
+    for (const [name, list] of Map.prototype.entries.call(old.assignments) as MapIterator<[string, Assignment[]]>) {
+      let k = 0;
+      const kept: Assignment[] = [];
+      for (; k < list.length && list[k].offset < prefixEnd; k++) kept.push(this.carriedBinding(list[k], 0, 0, 0));
+      if (kept.length > 0) this.assignments.set(name, kept);
+      while (k < list.length && list[k].offset < suffixStart) k++;
+      if (k < list.length) suffixBindings.push([name, list.slice(k)]);
+    }
+    // The statements the edit touched.
+    const lo = countBefore(numbers, (i) => i < prefix);
+    const hi = countBefore(numbers, (i) => i < newSuffix);
+    this.collect(numbers, lo, hi, decorated);
+    if (!tail) return true;
+    // The kept statements after the edit: numbers moved by dN, offsets by dC, container indices by dK.
+    while (c < old.containers.length && !inSuffix(old.containers[c].node.id)) c++;
+    const dK = this.containers.length - c;
+    for (; c < old.containers.length; c++) {
+      const o = old.containers[c];
+      this.addContainer(this.carried(o, o.index + dK, dN, dC, o.parent === 0 ? 0 : o.parent + dK));
+    }
+    const from = old.containerOf;
+    const to = this.containerOf;
+    to.set(from.subarray(oldSuffix), newSuffix);
+    // With containers added or removed before them, the suffix's own containers moved by dK (values
+    // are 1 + index; 0 is "not known" and 1 the module): only the numbers facts were built from hold one.
+    if (dK !== 0) {
+      for (let k = hi; k < numbers.length; k++) {
+        const i = numbers[k];
+        if (to[i] > 1) to[i] += dK;
+      }
+    }
+    while (a < old.calls.length && !inSuffix(old.calls[a].id)) a++;
+    for (; a < old.calls.length; a++) this.calls.push(syntax.node(old.calls[a].id + dN));
+    for (const id of old.importIds) if (inSuffix(id)) this.addImport(syntax.node(id + dN), this.containerOf[id + dN] - 1);
+    for (const id of old.decoratedIds) if (inSuffix(id)) decorated.push(id + dN);
+    // Names first bound after the edit join the map in the order of those first bindings, as a
+    // build over the whole file would add them.
+    suffixBindings.sort((x, y) => x[1][0].offset - y[1][0].offset);
+    for (const [name, list] of suffixBindings) {
+      const moved = list.map((b) => this.carriedBinding(b, dN, dC, dK));
+      const sofar = this.assignments.peek(name);
+      if (sofar) for (const b of moved) sofar.push(b);
+      else this.assignments.set(name, moved);
+    }
+    return true;
+  }
+
+  /** A container of the last version's facts as one of these (its facts that code elsewhere sets left out). */
+  private carried(o: Container, index: number, dN: number, dC: number, parent: number): Container {
+    const c: Container = { index, kind: o.kind, node: this.root.tree.node(o.node.id + dN), start: o.start + dC, end: o.end + dC, parent };
+    if (o.kind === 'function') c.name = o.name;
+    if (o.params) c.params = o.params;
+    return c;
+  }
+
+  /** A binding of the last version's facts as one of these. */
+  private carriedBinding(b: Assignment, dN: number, dC: number, dK: number): Assignment {
+    const value = this.root.tree.node(b.value.id + dN);
+    const scope = b.scope === 0 ? 0 : b.scope + dK;
+    if (b.augmented) return { name: b.name, offset: b.offset + dC, value, scope, augmented: true };
+    return new Binding(this, b.name, b.offset + dC, value, scope, b.via);
   }
 
   private recordAssignment(node: Node, container: number): void {
