@@ -175,6 +175,13 @@ describe('incremental analysis', () => {
     // The first two were retired (their columns went to versions 3 and 4): they know no names.
     expect(results[0].facts.callee(calls[0])).toBeUndefined();
     expect(results[1].facts.callee(calls[1])).toBeUndefined();
+    // Facts carried over from a version do not hold on to it (else every version would keep all before it).
+    for (const r of results) {
+      for (const value of Object.values(r.facts)) {
+        expect(value instanceof Facts).toBe(false);
+        expect(value !== null && typeof value === 'object' && 'from' in value && (value as { from: unknown }).from instanceof Facts).toBe(false);
+      }
+    }
     doc.dispose();
   });
 

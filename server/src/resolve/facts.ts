@@ -180,8 +180,11 @@ export class Facts {
   /** Noted as `defsKey(name)`: a question about a name's defs does not depend on its assignments. */
   readonly functionsByName: Map<string, Container[]> = new NameMap(this, defsKey);
   readonly calls: Node[] = [];
-  /** The seed given to the constructor: what `build` carries over from the last version's facts. */
-  private readonly carry: FactsSeed | undefined;
+  /**
+   * The seed given to the constructor: what `build` carries over from the last version's facts.
+   * Dropped once built, or every version would hold on to all the versions before it.
+   */
+  private carry: FactsSeed | undefined;
   /** The node numbers of the import statements and decorated definitions facts were built from. */
   private importIds: number[] = [];
   private decoratedIds: number[] = [];
@@ -736,7 +739,9 @@ export class Facts {
   build(numbers: ArrayLike<number>): void {
     const syntax = this.root.tree;
     const decorated: number[] = [];
-    if (!this.carry || !this.carryOver(numbers, this.carry, decorated)) this.collect(numbers, 0, numbers.length, decorated);
+    const carry = this.carry;
+    this.carry = undefined;
+    if (!carry || !this.carryOver(numbers, carry, decorated)) this.collect(numbers, 0, numbers.length, decorated);
     this.decoratedIds = decorated;
     this.markDecorated(decorated.map((i) => syntax.node(i)));
     this.markWrapped();
