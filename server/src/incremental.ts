@@ -238,13 +238,16 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
     const moved = k >= prefix && (old.startColumn !== 0 || source.charCodeAt(syntax.startOf(tops[k]) - 1) !== 10) &&
       syntax.position(syntax.startOf(tops[k])).column !== old.startColumn;
     if (old.sticky || moved || (old.readsMask & ALL_NAMES_BIT) !== 0 && old.reads.has(ALL_NAMES)) visit[k] = 1;
-    else if ((old.readsMask & changedMask) !== 0) {
-      // Whichever set is smaller is walked (a statement may have looked up hundreds of names).
-      const [few, many] = changed.size <= old.reads.size ? [changed, old.reads] : [old.reads, changed];
-      for (const name of few) if (many.has(name)) { visit[k] = 1; break; }
-    }
+    else if ((old.readsMask & changedMask) !== 0 && meets(changed, old.reads)) visit[k] = 1;
   }
   return undefined;
+}
+
+/** Whether two sets share a name: the smaller is walked (a statement may have looked up hundreds). */
+function meets(a: Set<string>, b: Set<string>): boolean {
+  if (a.size > b.size) return meets(b, a);
+  for (const name of a) if (b.has(name)) return true;
+  return false;
 }
 
 /**
