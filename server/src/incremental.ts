@@ -30,9 +30,11 @@ interface Statement {
   findings: Finding[];
   /** A finding's range or a fix's edit reaches outside the statement: re-run on every analysis. */
   sticky: boolean;
-  /** The names whose facts the statement-local rules looked up in it. */
-  reads: Set<string>;
-  /** `maskOf(reads)`: most statements are ruled out by it without a look at the set. */
+  /** The names whose facts the statement-local rules looked up in it, by their codes (`IncrementalAnalysis.nameCodes`). */
+  readCodes: Int32Array;
+  /** A rule read the facts of every name (`ALL_NAMES`). */
+  allNames: boolean;
+  /** `maskOf(reads)`: most statements are ruled out by it without a look at the codes. */
   readsMask: number;
   startRow: number;
   startColumn: number;
@@ -41,6 +43,8 @@ interface Statement {
 }
 
 const NO_READS: Set<string> = new Set();
+/** Names given a code in one document before the incremental analysis starts afresh. */
+const MAX_NAME_CODES = 200_000;
 
 interface Version {
   syntax: SyntaxTree;
@@ -73,6 +77,11 @@ export class IncrementalAnalysis {
    * (a superset of those in the kept statements' reads): looked for in the text of each edit.
    */
   private words = new Set<string>();
+  /**
+   * A number for each name a statement read (`Statement.readCodes`): the plan looks the changed names
+   * up in a table by number instead of in every statement's set of names.
+   */
+  private nameCodes = new Map<string, number>();
   lastStats: IncrementalStats | undefined;
 
   /** Forget the last version: the next analysis is a whole-file one. */
@@ -81,6 +90,18 @@ export class IncrementalAnalysis {
     this.last = undefined;
     this.spareFacts = undefined;
     this.words = new Set();
+    this.nameCodes = new Map();
+  }
+
+  private codesOf(reads: Set<string>): Int32Array {
+    const out = new Int32Array(reads.size);
+    let k = 0;
+    for (const name of reads) {
+      let code = this.nameCodes.get(name);
+      if (code === undefined) this.nameCodes.set(name, (code = this.nameCodes.size));
+      out[k++] = code;
+    }
+    return out;
   }
 
   /**
@@ -89,6 +110,8 @@ export class IncrementalAnalysis {
    * version's columns over theirs (MirrorCache's and Facts' `recycle`), and they read as empty.
    */
   analyze(tree: Tree, source: string, lines: number[] | undefined, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
+    // A long session names many things (every prefix of a name typed): past a bound, start afresh.
+    if (this.nameCodes.size > MAX_NAME_CODES) this.clear();
     const syntax = this.mirror.mirror(tree, source, lines);
     const splice = this.mirror.lastSplice;
     const key = JSON.stringify(settings);
@@ -123,7 +146,7 @@ export class IncrementalAnalysis {
       if (full) visit.fill(1);
       else {
         try {
-          full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit, newNames, this.words);
+          full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit, newNames, this.words, this.nameCodes);
         } catch (e) {
           // A bug here must not cost the document its diagnostics: analyse it whole.
           if (process.env.FRAMEWISE_DEBUG) console.error('Framewise incremental plan error:', e);
@@ -152,12 +175,13 @@ export class IncrementalAnalysis {
         const findings = plan.buckets[k] ?? [];
         const end = syntax.position(syntax.endOf(tops[k]));
         const reads = plan.reads[k] ?? NO_READS;
-        statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), reads, readsMask: maskOf(reads), startRow: start.row, startColumn: start.column, names: newNames[k] };
+        statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), readCodes: this.codesOf(reads),
+          allNames: reads.has(ALL_NAMES), readsMask: maskOf(reads), startRow: start.row, startColumn: start.column, names: newNames[k] };
       } else {
         const old = prev!.statements[k < splice!.prefix ? k : k - n + prev!.statements.length];
         const shift = k < splice!.prefix ? 0 : lineShift;
         // Unmoved, the statement's record is the same (no object made for each kept statement).
-        statements[k] = shift === 0 ? old : { findings: old.findings.map((f) => shifted(f, shift)), sticky: false, reads: old.reads, readsMask: old.readsMask, startRow: old.startRow + shift, startColumn: old.startColumn, names: old.names };
+        statements[k] = shift === 0 ? old : { findings: old.findings.map((f) => shifted(f, shift)), sticky: false, readCodes: old.readCodes, allNames: old.allNames, readsMask: old.readsMask, startRow: old.startRow + shift, startColumn: old.startColumn, names: old.names };
       }
       for (const f of statements[k].findings) all.push(f);
     }
@@ -172,7 +196,7 @@ export class IncrementalAnalysis {
  * the last `suffix` top-level statements of `prev` (sets `visit`); a reason when it has to be all.
  */
 function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32Array, source: string, prefix: number, suffix: number,
-  visit: Uint8Array, newNames: Array<Map<string, string> | undefined>, words: Set<string>): IncrementalStats['full'] {
+  visit: Uint8Array, newNames: Array<Map<string, string> | undefined>, words: Set<string>, nameCodes: Map<string, number>): IncrementalStats['full'] {
   const n = tops.length - 1;
   const oldN = prev.statements.length;
   const oldOf = (k: number) => (k < prefix ? k : k - n + oldN);
@@ -231,23 +255,25 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   if (prev.syntax.lineStarts().length !== syntax.lineStarts().length) changed.add(LINES);
   // Kept statements whose rules looked one of those names up, or that must run anyway.
   const changedMask = maskOf(changed);
+  // The changed names some statement read, by code.
+  const changedCodes = new Uint8Array(nameCodes.size);
+  for (const name of changed) {
+    const code = nameCodes.get(name);
+    if (code !== undefined) changedCodes[code] = 1;
+  }
   for (let k = 0; k < n; k++) {
     if (visit[k]) continue;
     const old = prev.statements[oldOf(k)];
     // A statement after the edit moved to another column when the edit was on its first line.
     const moved = k >= prefix && (old.startColumn !== 0 || source.charCodeAt(syntax.startOf(tops[k]) - 1) !== 10) &&
       syntax.position(syntax.startOf(tops[k])).column !== old.startColumn;
-    if (old.sticky || moved || (old.readsMask & ALL_NAMES_BIT) !== 0 && old.reads.has(ALL_NAMES)) visit[k] = 1;
-    else if ((old.readsMask & changedMask) !== 0 && meets(changed, old.reads)) visit[k] = 1;
+    if (old.sticky || moved || old.allNames) visit[k] = 1;
+    else if ((old.readsMask & changedMask) !== 0) {
+      const codes = old.readCodes;
+      for (let c = 0; c < codes.length; c++) if (changedCodes[codes[c]] === 1) { visit[k] = 1; break; }
+    }
   }
   return undefined;
-}
-
-/** Whether two sets share a name: the smaller is walked (a statement may have looked up hundreds). */
-function meets(a: Set<string>, b: Set<string>): boolean {
-  if (a.size > b.size) return meets(b, a);
-  for (const name of a) if (b.has(name)) return true;
-  return false;
 }
 
 /**
@@ -266,7 +292,6 @@ function bitOf(name: string): number {
   return 1 << (h & 31);
 }
 
-const ALL_NAMES_BIT = bitOf(ALL_NAMES);
 
 /**
  * A kept container whose facts changed: its statement is visited, and the names of it and of the

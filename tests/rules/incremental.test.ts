@@ -68,13 +68,17 @@ function factsDigest(facts: Facts): string[] {
   ];
 }
 
+/** Names whose calls the fuzz test asks of every version (so that each version carries the last one's answers). */
+const CALL_NAMES = ['f', 'x', 'print', 'append', 'item', 'step', 'backward', 'jit', 'eval', 'train', 'cuda', 'zeros', 'apply', 'prefetch'];
+const callsByName = (facts: Facts) => CALL_NAMES.map((n) => `${n}:${facts.callsNamed(n).map((c) => c.id).join(',')}`);
+
 /** The facts a build over the whole tree gives, and the innermost container of each node they were built from. */
-function freshFacts(facts: Facts): { digest: string[]; containerOf: number[] } {
+function freshFacts(facts: Facts): { digest: string[]; containerOf: number[]; calls: string[] } {
   const syntax = facts.root.tree;
   const fresh = new Facts(syntax.rootNode, facts.source);
   const numbers = syntax.numbersOfTypes(new Set(FACT_NODE_TYPES));
   fresh.build(numbers);
-  return { digest: factsDigest(fresh), containerOf: Array.from(numbers, (i) => fresh.containerIndex(syntax.node(i))) };
+  return { digest: factsDigest(fresh), containerOf: Array.from(numbers, (i) => fresh.containerIndex(syntax.node(i))), calls: callsByName(fresh) };
 }
 
 /** Random edits of `text`, the incremental findings checked against a whole-file analysis after each. */
@@ -96,8 +100,9 @@ function fuzz(text: string, seed: number, edits: number, settings: Settings): { 
     // build over the whole tree.
     const fresh = freshFacts(result.facts);
     const numbers = result.facts.root.tree.numbersOfTypes(new Set(FACT_NODE_TYPES));
-    expect({ edit: k, facts: factsDigest(result.facts), containerOf: Array.from(numbers, (i) => result.facts.containerIndex(result.facts.root.tree.node(i))) })
-      .toEqual({ edit: k, facts: fresh.digest, containerOf: fresh.containerOf });
+    // The calls by name too, which a version works out from the last one's answers and the touched text.
+    expect({ edit: k, facts: factsDigest(result.facts), containerOf: Array.from(numbers, (i) => result.facts.containerIndex(result.facts.root.tree.node(i))), calls: callsByName(result.facts) })
+      .toEqual({ edit: k, facts: fresh.digest, containerOf: fresh.containerOf, calls: fresh.calls });
     if (JSON.stringify(got) !== JSON.stringify(want)) {
       // The first difference, readably.
       expect({ edit: k, at: e.start, insert: e.insert, findings: got }).toEqual({ edit: k, at: e.start, insert: e.insert, findings: want });

@@ -315,32 +315,65 @@ export class Facts {
       }
       this.callsByName = all;
       this.allCallsIndexed = true;
+      this.callIds.clear();
+      for (const [key, list] of all) this.callIds.set(key, list.map((c) => c.id));
       return all.get(name) ?? NO_CALLS;
     }
     if (!found) {
       const t = this.root.tree;
-      const text = t.text;
-      const ids: number[] = [];
-      for (let at = name.length ? text.indexOf(name) : -1; at >= 0; at = text.indexOf(name, at + 1)) {
-        if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
-        const n = t.lastStartingBy(at);
-        if (n < 0 || t.startOf(n) !== at || t.endOf(n) !== at + name.length || t.typeOf(n) !== 'identifier') continue;
-        // The token names a call when it is the call's function, or the attribute of the call's function.
-        const p = t.parentOf(n);
-        let call = -1;
-        if (p >= 0 && t.typeOf(p) === 'call' && t.fieldChild(p, 'function') === n) call = p;
-        else if (p >= 0 && t.typeOf(p) === 'attribute' && t.fieldChild(p, 'attribute') === n) {
-          const pp = t.parentOf(p);
-          if (pp >= 0 && t.typeOf(pp) === 'call' && t.fieldChild(pp, 'function') === p) call = pp;
-        }
-        if (call >= 0 && t.isNamed(call)) ids.push(call);
-      }
-      ids.sort((a, b) => a - b);
+      const ids = this.carriedCallsOf(name) ?? this.scanCalls(name, 0, t.text.length);
+      this.callIds.set(name, ids);
       found = ids.map((i) => t.node(i));
       index.set(name, found);
     }
     return found;
   }
+
+  /** The numbers of the calls made by `name` whose name is written in [from, to), ascending. */
+  private scanCalls(name: string, from: number, to: number): number[] {
+    const t = this.root.tree;
+    const text = t.text;
+    const ids: number[] = [];
+    for (let at = name.length ? text.indexOf(name, from) : -1; at >= 0 && at < to; at = text.indexOf(name, at + 1)) {
+      if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
+      const n = t.lastStartingBy(at);
+      if (n < 0 || t.startOf(n) !== at || t.endOf(n) !== at + name.length || t.typeOf(n) !== 'identifier') continue;
+      // The token names a call when it is the call's function, or the attribute of the call's function.
+      const p = t.parentOf(n);
+      let call = -1;
+      if (p >= 0 && t.typeOf(p) === 'call' && t.fieldChild(p, 'function') === n) call = p;
+      else if (p >= 0 && t.typeOf(p) === 'attribute' && t.fieldChild(p, 'attribute') === n) {
+        const pp = t.parentOf(p);
+        if (pp >= 0 && t.typeOf(pp) === 'call' && t.fieldChild(pp, 'function') === p) call = pp;
+      }
+      if (call >= 0 && t.isNamed(call)) ids.push(call);
+    }
+    return ids.sort((a, b) => a - b);
+  }
+
+  /**
+   * The calls made by `name` from the last version's answer, when its facts were carried over and it
+   * had one: its calls in the kept statements, moved to the new numbers, and a scan of the touched
+   * statements' text only (a scan of a 5,000-line file is a third of a millisecond).
+   */
+  private carriedCallsOf(name: string): number[] | undefined {
+    const c = this.carriedCalls;
+    const old = c?.ids.get(name);
+    if (!c || (!old && !c.complete)) return undefined;
+    const out: number[] = [];
+    if (old) for (const i of old) if (i < c.prefix) out.push(i);
+    for (const i of this.scanCalls(name, c.from, c.to)) out.push(i);
+    if (old) for (const i of old) if (i >= c.oldSuffix) out.push(i + c.dN);
+    return out;
+  }
+
+  /** `callsOf`'s answers as node numbers, for the next version's facts (numbers only: no nodes of this version). */
+  private readonly callIds = new Map<string, number[]>();
+  /**
+   * When facts were carried over: the last version's `callIds` (`complete` when it had indexed every
+   * call), the numbers its kept statements had, and the text of the statements touched since.
+   */
+  private carriedCalls: { ids: Map<string, number[]>; complete: boolean; prefix: number; oldSuffix: number; dN: number; from: number; to: number } | undefined;
 
   /** Note that the answer a rule is giving depends on the facts of `name`, whatever they are (see `reads`). */
   noteName(name: string): void {
@@ -848,6 +881,9 @@ export class Facts {
     const suffixStart = tail ? was.startOf(oldSuffix) : old.source.length + 1;
     const inPrefix = (id: number) => id < prefix;
     const inSuffix = (id: number) => id >= oldSuffix;
+    const text = syntax.text;
+    this.carriedCalls = { ids: old.callIds, complete: old.allCallsIndexed, prefix, oldSuffix, dN,
+      from: prefix < syntax.count ? syntax.startOf(prefix) : text.length, to: newSuffix < syntax.count ? syntax.startOf(newSuffix) : text.length };
     // The kept statements before the edit: the same numbers, offsets and container indices.
     this.containerOf.set(old.containerOf.subarray(0, prefix), 0);
     let c = 1;
