@@ -19,7 +19,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCore, finishFindings, statementAt, type AnalysisResult, type StatementPlan } from './analyze';
 import { MirrorCache, type SyntaxTree } from './parse/mirror';
-import { ALL_NAMES, LINES, assignedKey, callsKey, defsKey, moduleKey, patternNames, type Facts, type FactsSeed, type Container } from './resolve/facts';
+import { ALL_NAMES, LINES, assignedKey, callsKey, defsKey, moduleKey, patternNames, wordKey, type Facts, type FactsSeed, type Container } from './resolve/facts';
 import { calledNameNode } from './rules/util';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
@@ -34,6 +34,8 @@ interface Statement {
   readCodes: Int32Array;
   /** A rule read the facts of every name (`ALL_NAMES`). */
   allNames: boolean;
+  /** The words (`wordKey`s) among the names read: looked for in the text of each edit. */
+  words: readonly string[];
   /** `maskOf(reads)`: most statements are ruled out by it without a look at the codes. */
   readsMask: number;
   startRow: number;
@@ -43,6 +45,7 @@ interface Statement {
 }
 
 const NO_READS: Set<string> = new Set();
+const NO_WORDS: readonly string[] = Object.freeze([]);
 /** Names given a code in one document before the incremental analysis starts afresh. */
 const MAX_NAME_CODES = 200_000;
 
@@ -73,11 +76,6 @@ export class IncrementalAnalysis {
   /** The facts of the version before the last one: the next version's facts take their columns. */
   private spareFacts: Facts | undefined;
   /**
-   * Every `wordKey` a statement-local rule noted since the last analysis that visited every statement
-   * (a superset of those in the kept statements' reads): looked for in the text of each edit.
-   */
-  private words = new Set<string>();
-  /**
    * A number for each name a statement read (`Statement.readCodes`): the plan looks the changed names
    * up in a table by number instead of in every statement's set of names.
    */
@@ -89,7 +87,6 @@ export class IncrementalAnalysis {
     this.mirror.clear();
     this.last = undefined;
     this.spareFacts = undefined;
-    this.words = new Set();
     this.nameCodes = new Map();
   }
 
@@ -146,7 +143,7 @@ export class IncrementalAnalysis {
       if (full) visit.fill(1);
       else {
         try {
-          full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit, newNames, this.words, this.nameCodes);
+          full = planVisits(prev!, syntax, facts, tops, source, splice!.prefix, splice!.suffix, visit, newNames, this.nameCodes);
         } catch (e) {
           // A bug here must not cost the document its diagnostics: analyse it whole.
           if (process.env.FRAMEWISE_DEBUG) console.error('Framewise incremental plan error:', e);
@@ -160,8 +157,6 @@ export class IncrementalAnalysis {
     if (r.skipped || !planned) return r;
     const { plan, tops } = planned;
     const n = tops.length - 1;
-    if (full) this.words = new Set(r.facts.wordsNoted);
-    else for (const w of r.facts.wordsNoted) this.words.add(w);
     const statements: Statement[] = new Array(n);
     const all: Finding[] = r.findings;
     let visited = 0;
@@ -176,12 +171,12 @@ export class IncrementalAnalysis {
         const end = syntax.position(syntax.endOf(tops[k]));
         const reads = plan.reads[k] ?? NO_READS;
         statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), readCodes: this.codesOf(reads),
-          allNames: reads.has(ALL_NAMES), readsMask: maskOf(reads), startRow: start.row, startColumn: start.column, names: newNames[k] };
+          allNames: reads.has(ALL_NAMES), words: wordsOf(reads), readsMask: maskOf(reads), startRow: start.row, startColumn: start.column, names: newNames[k] };
       } else {
         const old = prev!.statements[k < splice!.prefix ? k : k - n + prev!.statements.length];
         const shift = k < splice!.prefix ? 0 : lineShift;
         // Unmoved, the statement's record is the same (no object made for each kept statement).
-        statements[k] = shift === 0 ? old : { findings: old.findings.map((f) => shifted(f, shift)), sticky: false, readCodes: old.readCodes, allNames: old.allNames, readsMask: old.readsMask, startRow: old.startRow + shift, startColumn: old.startColumn, names: old.names };
+        statements[k] = shift === 0 ? old : { findings: old.findings.map((f) => shifted(f, shift)), sticky: false, readCodes: old.readCodes, allNames: old.allNames, words: old.words, readsMask: old.readsMask, startRow: old.startRow + shift, startColumn: old.startColumn, names: old.names };
       }
       for (const f of statements[k].findings) all.push(f);
     }
@@ -196,7 +191,7 @@ export class IncrementalAnalysis {
  * the last `suffix` top-level statements of `prev` (sets `visit`); a reason when it has to be all.
  */
 function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32Array, source: string, prefix: number, suffix: number,
-  visit: Uint8Array, newNames: Array<Map<string, string> | undefined>, words: Set<string>, nameCodes: Map<string, number>): IncrementalStats['full'] {
+  visit: Uint8Array, newNames: Array<Map<string, string> | undefined>, nameCodes: Map<string, number>): IncrementalStats['full'] {
   const n = tops.length - 1;
   const oldN = prev.statements.length;
   const oldOf = (k: number) => (k < prefix ? k : k - n + oldN);
@@ -239,16 +234,22 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   const now = namesIn(syntax, facts, tops, prefix, n - suffix, () => undefined, (k, m) => { newNames[k] = m; });
   for (const [name, text] of was) if (now.get(name) !== text) changed.add(name);
   for (const name of now.keys()) if (!was.has(name)) changed.add(name);
-  // The words rules noted (`Facts.noteWord`) that the touched text holds, before or after the edit.
-  if (words.size > 0) {
-    // From the end of the last statement kept before the edit to the start of the first kept after it.
-    const touched = (t: SyntaxTree, ts: Int32Array, src: string, from: number, to: number, count: number) =>
-      src.slice(from > 0 ? t.endOf(ts[from - 1]) : 0, to < count ? t.startOf(ts[to]) : src.length);
-    const oldText = touched(prev.syntax, prev.tops, prev.source, prefix, oldN - suffix, oldN);
-    const newText = touched(syntax, tops, source, prefix, n - suffix, n);
-    for (const key of words) {
+  // The words the kept statements' rules noted (`Facts.noteWord`) that the touched text holds, before
+  // or after the edit: from the end of the last statement kept before it to the start of the first
+  // kept after it.
+  let texts: [string, string] | undefined;
+  const seen = new Set<string>();
+  for (let k = 0; k < oldN; k++) {
+    for (const key of prev.statements[k].words) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!texts) {
+        const touched = (t: SyntaxTree, ts: Int32Array, src: string, from: number, to: number, count: number) =>
+          src.slice(from > 0 ? t.endOf(ts[from - 1]) : 0, to < count ? t.startOf(ts[to]) : src.length);
+        texts = [touched(prev.syntax, prev.tops, prev.source, prefix, oldN - suffix, oldN), touched(syntax, tops, source, prefix, n - suffix, n)];
+      }
       const word = key.slice(2);
-      if (oldText.includes(word) || newText.includes(word)) changed.add(key);
+      if (texts[0].includes(word) || texts[1].includes(word)) changed.add(key);
     }
   }
   // A message that gives a line (`LINES`) is stale once an edit adds or removes lines.
@@ -275,6 +276,15 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   }
   return undefined;
 }
+
+/** The words (`wordKey`s) among a statement's names read. */
+function wordsOf(reads: Set<string>): readonly string[] {
+  let out: string[] | undefined;
+  for (const name of reads) if (name.startsWith(WORD_PREFIX)) (out ??= []).push(name);
+  return out ?? NO_WORDS;
+}
+
+const WORD_PREFIX = wordKey('');
 
 /**
  * One bit per name (by a hash of it) of the names in `names`: two sets with no bit in common have no

@@ -171,11 +171,6 @@ export class Facts {
    * question about module-level writes is noted as `moduleKey(name)`, anything else by the name.
    */
   readsSpan: { start: number; end: number } | undefined;
-  /**
-   * The words a statement-local rule's answers depended on this analysis (`noteWord`, as `wordKey`s,
-   * noted or not): the incremental analysis looks for them in the text an edit touched.
-   */
-  readonly wordsNoted = new Set<string>();
   readonly assignments: NameMap<Assignment[]> = new NameMap(this, (name) => name);
   /** Noted as `defsKey(name)`: a question about a name's defs does not depend on its assignments. */
   readonly functionsByName: Map<string, Container[]> = new NameMap(this, defsKey);
@@ -389,14 +384,10 @@ export class Facts {
    * name that a fix would take.
    */
   noteWord(word: string): void {
-    if (!this.reads) return;
-    this.note(wordKey(word));
-    for (const b of this.imports.bindings.values()) if (b.qualified.includes(word)) this.note(wordKey(b.local));
-  }
-
-  private note(key: string): void {
-    this.reads!.add(key);
-    this.wordsNoted.add(key);
+    const reads = this.reads;
+    if (!reads) return;
+    reads.add(wordKey(word));
+    for (const b of this.imports.bindings.values()) if (b.qualified.includes(word)) reads.add(wordKey(b.local));
   }
 
   /**
