@@ -80,22 +80,30 @@ export const JAX003: Rule = {
 
     /**
      * The module-level uses of `name` before `node`, in document order: module-level statements are
-     * apart, so they are found by where the name is written (noted as a word), not as visited.
+     * apart, so they are found by where the name is written (noted as a word, on every question), not
+     * as visited. Found once per name and analysis.
      */
+    const moduleUsesByName = new Map<string, Use[]>();
     const moduleUses = (name: string, node: Node): Use[] => {
-      const t = facts.root.tree;
-      const out: Use[] = [];
-      for (const id of facts.identifiersNamed(name)) {
-        let args = t.parentOf(id);
-        if (args >= 0 && t.typeOf(args) === 'keyword_argument') args = t.parentOf(args);
-        const call = args >= 0 && t.typeOf(args) === 'argument_list' ? t.parentOf(args) : -1;
-        if (call < 0 || call >= node.id || t.typeOf(call) !== 'call') continue;
-        const c = t.node(call);
-        const key = keyOf(c);
-        if (key?.id !== id || facts.enclosingFunction(c)) continue;
-        out.push({ call: c, key, scope: facts.containers[0] });
+      facts.noteWord(name);
+      let all = moduleUsesByName.get(name);
+      if (!all) {
+        const t = facts.root.tree;
+        all = [];
+        for (const id of facts.identifiersNamed(name)) {
+          let args = t.parentOf(id);
+          if (args >= 0 && t.typeOf(args) === 'keyword_argument') args = t.parentOf(args);
+          const call = args >= 0 && t.typeOf(args) === 'argument_list' ? t.parentOf(args) : -1;
+          if (call < 0 || t.typeOf(call) !== 'call') continue;
+          const c = t.node(call);
+          const key = keyOf(c);
+          if (key?.id !== id || facts.enclosingFunction(c)) continue;
+          all.push({ call: c, key, scope: facts.containers[0] });
+        }
+        all.sort((a, b) => a.call.id - b.call.id);
+        moduleUsesByName.set(name, all);
       }
-      return out.sort((a, b) => a.call.id - b.call.id);
+      return all.filter((u) => u.call.id < node.id);
     };
 
     /** Is `name` (re)bound in `scope` with the new value visible somewhere in (from, to)? */
