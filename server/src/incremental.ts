@@ -36,7 +36,7 @@ interface Statement {
   allNames: boolean;
   /** The words (`wordKey`s) among the names read: looked for in the text of each edit. */
   words: readonly string[];
-  /** `maskOf(reads)`: most statements are ruled out by it without a look at the codes. */
+  /** A bit per name read (`bitOf` its code): most statements are ruled out by it without a look at the codes. */
   readsMask: number;
   startRow: number;
   startColumn: number;
@@ -90,15 +90,20 @@ export class IncrementalAnalysis {
     this.nameCodes = new Map();
   }
 
-  private codesOf(reads: Set<string>): Int32Array {
-    const out = new Int32Array(reads.size);
+  /** What the plan keeps of the names a statement's rules read: their codes, their mask, the words among them. */
+  private readsOf(reads: Set<string>): Pick<Statement, 'readCodes' | 'readsMask' | 'allNames' | 'words'> {
+    const readCodes = new Int32Array(reads.size);
+    let readsMask = 0;
+    let words: string[] | undefined;
     let k = 0;
     for (const name of reads) {
       let code = this.nameCodes.get(name);
       if (code === undefined) this.nameCodes.set(name, (code = this.nameCodes.size));
-      out[k++] = code;
+      readCodes[k++] = code;
+      readsMask |= bitOf(code);
+      if (name.startsWith(WORD_PREFIX)) (words ??= []).push(name);
     }
-    return out;
+    return { readCodes, readsMask, allNames: reads.has(ALL_NAMES), words: words ?? NO_WORDS };
   }
 
   /**
@@ -170,8 +175,8 @@ export class IncrementalAnalysis {
         const findings = plan.buckets[k] ?? [];
         const end = syntax.position(syntax.endOf(tops[k]));
         const reads = plan.reads[k] ?? NO_READS;
-        statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), readCodes: this.codesOf(reads),
-          allNames: reads.has(ALL_NAMES), words: wordsOf(reads), readsMask: maskOf(reads), startRow: start.row, startColumn: start.column, names: newNames[k] };
+        statements[k] = { findings, sticky: findings.some((f) => reachesOut(f, start.row, start.column, end.row, end.column)), ...this.readsOf(reads),
+          startRow: start.row, startColumn: start.column, names: newNames[k] };
       } else {
         const old = prev!.statements[k < splice!.prefix ? k : k - n + prev!.statements.length];
         const shift = k < splice!.prefix ? 0 : lineShift;
@@ -255,12 +260,14 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   // A message that gives a line (`LINES`) is stale once an edit adds or removes lines.
   if (prev.syntax.lineStarts().length !== syntax.lineStarts().length) changed.add(LINES);
   // Kept statements whose rules looked one of those names up, or that must run anyway.
-  const changedMask = maskOf(changed);
-  // The changed names some statement read, by code.
+  // The changed names some statement read, by code, and their mask.
   const changedCodes = new Uint8Array(nameCodes.size);
+  let changedMask = 0;
   for (const name of changed) {
     const code = nameCodes.get(name);
-    if (code !== undefined) changedCodes[code] = 1;
+    if (code === undefined) continue;
+    changedCodes[code] = 1;
+    changedMask |= bitOf(code);
   }
   for (let k = 0; k < n; k++) {
     if (visit[k]) continue;
@@ -277,31 +284,15 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   return undefined;
 }
 
-/** The words (`wordKey`s) among a statement's names read. */
-function wordsOf(reads: Set<string>): readonly string[] {
-  let out: string[] | undefined;
-  for (const name of reads) if (name.startsWith(WORD_PREFIX)) (out ??= []).push(name);
-  return out ?? NO_WORDS;
-}
-
 const WORD_PREFIX = wordKey('');
 
 /**
- * One bit per name (by a hash of it) of the names in `names`: two sets with no bit in common have no
- * name in common, so the plan compares sets only where the masks meet.
+ * One bit of 32 per name read (by its code): a statement whose mask shares no bit with the changed
+ * names' cannot share a name with them, and most are ruled out so.
  */
-function maskOf(names: Set<string>): number {
-  let mask = 0;
-  for (const name of names) mask |= bitOf(name);
-  return mask;
+function bitOf(code: number): number {
+  return 1 << (code & 31);
 }
-
-function bitOf(name: string): number {
-  let h = name.length;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
-  return 1 << (h & 31);
-}
-
 
 /**
  * A kept container whose facts changed: its statement is visited, and the names of it and of the

@@ -324,15 +324,27 @@ export class Facts {
     return found;
   }
 
-  /** The numbers of the calls made by `name` whose name is written in [from, to), ascending. */
-  private scanCalls(name: string, from: number, to: number): number[] {
+  /**
+   * The identifiers written `name` that start in [from, to), as node numbers in document order: each
+   * place the text has the name as a word, and the token there if it is an identifier.
+   */
+  private identifierTokens(name: string, from: number, to: number): number[] {
     const t = this.root.tree;
     const text = t.text;
     const ids: number[] = [];
     for (let at = name.length ? text.indexOf(name, from) : -1; at >= 0 && at < to; at = text.indexOf(name, at + 1)) {
       if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
       const n = t.lastStartingBy(at);
-      if (n < 0 || t.startOf(n) !== at || t.endOf(n) !== at + name.length || t.typeOf(n) !== 'identifier') continue;
+      if (n >= 0 && t.startOf(n) === at && t.endOf(n) === at + name.length && t.typeOf(n) === 'identifier') ids.push(n);
+    }
+    return ids;
+  }
+
+  /** The numbers of the calls made by `name` whose name is written in [from, to), ascending. */
+  private scanCalls(name: string, from: number, to: number): number[] {
+    const t = this.root.tree;
+    const ids: number[] = [];
+    for (const n of this.identifierTokens(name, from, to)) {
       // The token names a call when it is the call's function, or the attribute of the call's function.
       const p = t.parentOf(n);
       let call = -1;
@@ -396,15 +408,7 @@ export class Facts {
    */
   identifiersNamed(name: string): number[] {
     this.noteWord(name);
-    const t = this.root.tree;
-    const text = t.text;
-    const ids: number[] = [];
-    for (let at = name.length ? text.indexOf(name) : -1; at >= 0; at = text.indexOf(name, at + 1)) {
-      if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
-      const n = t.lastStartingBy(at);
-      if (n >= 0 && t.startOf(n) === at && t.endOf(n) === at + name.length && t.typeOf(n) === 'identifier') ids.push(n);
-    }
-    return ids;
+    return this.identifierTokens(name, 0, this.source.length);
   }
 
   /** Innermost container of a captured node (or of an arbitrary node, by position). */

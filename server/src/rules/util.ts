@@ -106,3 +106,17 @@ export function remembered<K, V>(facts: Facts): (key: K, make: () => V) => V {
     return m.value;
   };
 }
+
+/**
+ * An answer whose lookups are not noted in `Facts.reads` (the incremental analysis need not know
+ * them: the caller notes what the answer depends on some other way).
+ */
+export function quietly<T>(facts: Facts, ask: () => T): T {
+  const reads = facts.reads;
+  facts.reads = undefined;
+  try {
+    return ask();
+  } finally {
+    facts.reads = reads;
+  }
+}

@@ -5,6 +5,7 @@
  */
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import { patternNames, type Assignment, type Container, type Facts } from '../../resolve/facts';
+import { quietly } from '../util';
 
 /** Wrappers under which arguments are abstract tracers (no concrete value, so no Python `bool`). */
 export const ABSTRACT_WRAPPERS = new Set([
@@ -127,27 +128,23 @@ function defaultNeverPassed(fn: Container, name: string, facts: Facts): boolean 
   // The call sites are anywhere in the file. Every one is written with the function's name, or with a
   // name bound to a wrapper call written with it (`g = jax.jit(f)`): the answer depends on where those
   // names are written (`Facts.noteWord`), so the look-ups of the scan below are not noted one by one.
-  facts.noteWord(fn.name);
-  const reads = facts.reads;
-  facts.reads = undefined;
-  try {
+  const noting = facts.reads !== undefined;
+  const bound: string[] = [];
+  const neverPassed = quietly(facts, () => {
     for (const call of facts.calls) {
       // A call written `wrapper(f, …)`: the names it is bound to can make call sites.
-      if (reads && refersToFn(call.childForFieldName('arguments')?.namedChildren[0])) {
-        facts.reads = reads;
-        for (const bound of boundTo(call)) facts.noteWord(bound);
-        facts.reads = undefined;
-      }
+      if (noting && refersToFn(call.childForFieldName('arguments')?.namedChildren[0])) bound.push(...boundTo(call));
       if (!isCallSite(call)) continue;
       const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
       if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
       if (args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)) return false;
       if (args.filter((a) => a.type !== 'keyword_argument').length > index) return false;
     }
-  } finally {
-    facts.reads = reads;
-  }
-  return true;
+    return true;
+  });
+  facts.noteWord(fn.name);
+  for (const b of bound) facts.noteWord(b);
+  return neverPassed;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
 import { callsKey, trainingCallFramework } from '../../resolve/facts';
 import type { Fix, Rule, RuleContext } from '../types';
-import { argumentNodes, importsModule, methodCall, remembered } from '../util';
+import { argumentNodes, importsModule, methodCall, quietly, remembered } from '../util';
 
 /** Code in the loop that needs gradients: backward, autograd.grad, requires_grad, reading .grad. */
 const NEEDS_GRAD = /\.backward\s*\(|autograd\.grad\s*\(|requires_grad|\.grad\b/;
@@ -80,18 +80,9 @@ export const PT003: Rule = {
     const { facts } = ctx;
     // File-wide answers made once per analysis from calls found by name (`remembered`).
     const remember = remembered<string, unknown>(facts);
-    /** An answer whose lookups the incremental analysis need not know about (see where it is used). */
-    const quietly = <T>(ask: () => T): T => {
-      const reads = facts.reads;
-      facts.reads = undefined;
-      try {
-        return ask();
-      } finally {
-        facts.reads = reads;
-      }
-    };
     let none: boolean | undefined;
-    const noSwitches = () => (none ??= quietly(() => facts.callsNamed('eval').length === 0 && facts.callsNamed('train').length === 0));
+    // Lookups made quietly (see where they are used): the incremental analysis need not know them.
+    const noSwitches = () => (none ??= quietly(facts, () => facts.callsNamed('eval').length === 0 && facts.callsNamed('train').length === 0));
     // Made once per receiver (a model is called many times).
     const modeSwitchesOf = (receiver: string) => {
       // A file with no `.eval()` or `.train()` at all (most): nothing to look up by receiver. What the
@@ -152,7 +143,7 @@ export const PT003: Rule = {
         // function, and so in the statement being looked at (nothing to note for the incremental
         // analysis); at module level, any statement's.
         const scope = scopeOf(facts, call);
-        const { evals: candidates, trains } = scope.kind === 'function' ? quietly(() => modeSwitchesOf(callee)) : modeSwitchesOf(callee);
+        const { evals: candidates, trains } = scope.kind === 'function' ? quietly(facts, () => modeSwitchesOf(callee)) : modeSwitchesOf(callee);
         if (candidates.length === 0 || isModeSwitch(call) || gradOffGlobally()) return;
         const ev = candidates.filter((e) => e.scope === scope.index && e.node.startIndex < call.startIndex).pop();
         if (!ev) return;
