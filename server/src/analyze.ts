@@ -8,7 +8,7 @@ import type { Tree } from 'web-tree-sitter';
 import { positionAt, type Range, type SkipReason } from './parse/document';
 import { SyntaxTree, type SyntaxNode as Node } from './parse/mirror';
 import { ERROR_TYPE_ID } from './parse/syntax';
-import { Facts, FACT_NODE_TYPES, type FactsSeed } from './resolve/facts';
+import { Facts, FACT_NODE_TYPES, type FactsSeed, type SpareColumns } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Fix, Rule, RuleContext, TextEdit, Visitor } from './rules/types';
 import { isRuleEnabled, severityFor, type Settings } from './config/settings';
@@ -85,14 +85,14 @@ export interface StatementPlan {
  * The analysis without suppression or sorting: the findings as the rules reported them. With a
  * `planner`, it is called once the facts are built, with the node number where each top-level
  * statement starts (then the node count), and its plan says which statements the statement-local
- * rules visit; their findings go to the plan's buckets instead of `findings`. `recycle`: facts nobody
- * reads any more, whose columns the new facts take (see `Facts`).
+ * rules visit; their findings go to the plan's buckets instead of `findings`. `spare`: the column
+ * buffers of retired facts, which the new facts take (see `Facts.retire`).
  */
 export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settings, rules: Rule[],
-  planner?: (facts: Facts, starts: Int32Array) => StatementPlan, seed?: FactsSeed, recycle?: Facts): AnalysisResult {
+  planner?: (facts: Facts, starts: Int32Array) => StatementPlan, seed?: FactsSeed, spare?: SpareColumns): AnalysisResult {
   const active = enabledRules(settings, rules);
   const starts = syntax.lineStarts();
-  const facts = new Facts(syntax.rootNode, source, seed, recycle);
+  const facts = new Facts(syntax.rootNode, source, seed, spare);
   const findings: Finding[] = [];
   const toRange = (node: Node): Range => {
     const start = node.startPosition;

@@ -19,7 +19,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCore, finishFindings, statementAt, type AnalysisResult, type StatementPlan } from './analyze';
 import { MirrorCache, type SyntaxTree } from './parse/mirror';
-import { ALL_NAMES, LINES, assignedKey, callsKey, defsKey, moduleKey, patternNames, wordKey, type Facts, type FactsSeed, type Container } from './resolve/facts';
+import { ALL_NAMES, LINES, assignedKey, callsKey, defsKey, moduleKey, patternNames, wordKey, type Facts, type FactsSeed, type SpareColumns, type Container } from './resolve/facts';
 import { calledNameNode } from './rules/util';
 import { ALL_RULES } from './rules/index';
 import type { Finding, Rule } from './rules/types';
@@ -73,8 +73,8 @@ export interface IncrementalStats {
 export class IncrementalAnalysis {
   private readonly mirror = new MirrorCache({ recycle: true });
   private last: Version | undefined;
-  /** The facts of the version before the last one: the next version's facts take their columns. */
-  private spareFacts: Facts | undefined;
+  /** The column buffers of the version before the last one's facts, retired: the next version's facts take them. */
+  private spare: SpareColumns | undefined;
   /**
    * A number for each name a statement read (`Statement.readCodes`): the plan looks the changed names
    * up in a table by number instead of in every statement's set of names.
@@ -86,7 +86,7 @@ export class IncrementalAnalysis {
   clear(): void {
     this.mirror.clear();
     this.last = undefined;
-    this.spareFacts = undefined;
+    this.spare = undefined;
     this.nameCodes = new Map();
   }
 
@@ -108,8 +108,8 @@ export class IncrementalAnalysis {
 
   /**
    * The analysis of `tree` (parsed from `source`, whose line starts are `lines`). The result's facts
-   * (and the tree they read) are good until the next call: the one after that writes the next
-   * version's columns over theirs (MirrorCache's and Facts' `recycle`), and they read as empty.
+   * are good until the next call: that one reads them as its seed, then retires them (they read as
+   * empty from then on) and keeps their columns' buffers for the one after it.
    */
   analyze(tree: Tree, source: string, lines: number[] | undefined, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
     // A long session names many things (every prefix of a name typed): past a bound, start afresh.
@@ -119,8 +119,8 @@ export class IncrementalAnalysis {
     const key = JSON.stringify(settings);
     const prev = this.last;
     this.last = undefined;
-    const recycle = this.spareFacts;
-    this.spareFacts = prev?.facts;
+    const spare = this.spare;
+    this.spare = undefined;
     let full: IncrementalStats['full'];
     if (!prev) full = 'first';
     else if (prev.key !== key || prev.rules !== rules) full = 'settings';
@@ -158,7 +158,9 @@ export class IncrementalAnalysis {
       }
       planned = { plan: { visit, buckets: [], reads: [] }, tops };
       return planned.plan;
-    }, seed, recycle);
+    }, seed, spare);
+    // The last version's facts were the seed, and nothing asks them anything more.
+    this.spare = prev?.facts.retire();
     if (r.skipped || !planned) return r;
     const { plan, tops } = planned;
     const n = tops.length - 1;

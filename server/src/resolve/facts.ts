@@ -133,6 +133,23 @@ export function callsKey(name: string): string {
 
 const RETIRED = new Int32Array(0);
 
+/**
+ * What the passes that set facts from calls (`markWrapped`, `markScopes`, `propagateTraced`) need to
+ * know of a call, by its place in `Facts.calls`. Each depends on the call's own top-level statement
+ * only (its callee on the import table, which a carried version shares), so a kept statement's calls
+ * keep theirs. `CALL_KNOWN`: worked out (0 reads "not yet").
+ */
+const CALL_KNOWN = 1;
+/** its callee is a wrapper that traces or calls back its function argument (`TRACE_WRAPPERS`, `EAGER_WRAPPERS`) */
+const CALL_WRAPPER = 2;
+/** a loop is around it within its function (`loopAround`) */
+const CALL_IN_LOOP = 4;
+/** its function is a bare name (`f(…)`): a call that can spread a trace to a def of that name */
+const CALL_BY_NAME = 8;
+
+/** The buffers of retired facts' columns by node number (`Facts.retire`), for the next version's facts. */
+export type SpareColumns = readonly Int32Array[];
+
 export const FACT_NODE_TYPES = [
   'import_statement', 'import_from_statement', 'function_definition', 'class_definition',
   'decorated_definition', 'for_statement', 'while_statement', 'with_statement', 'lambda', 'call',
@@ -175,6 +192,10 @@ export class Facts {
   /** Noted as `defsKey(name)`: a question about a name's defs does not depend on its assignments. */
   readonly functionsByName: Map<string, Container[]> = new NameMap(this, defsKey);
   readonly calls: Node[] = [];
+  /** `CALL_*` bits by the call's place in `calls` (see `markCalls`). */
+  private callMarks = new Uint8Array(0);
+  /** When facts were carried over: the last version's `callMarks` and where its kept calls went (see `carryOver`). */
+  private carriedMarks: { from: Uint8Array; prefix: number; oldSuffix: number; newSuffix: number } | undefined;
   /**
    * The seed given to the constructor: what `build` carries over from the last version's facts.
    * Dropped once built, or every version would hold on to all the versions before it.
@@ -189,15 +210,14 @@ export class Facts {
    * whose text and import table did not change (the statements an edit kept): their qualified names
    * and callees, as far as that version had asked them, are copied instead of resolved again.
    */
-  constructor(readonly root: Node, readonly source: string, seed?: FactsSeed, recycle?: Facts) {
+  constructor(readonly root: Node, readonly source: string, seed?: FactsSeed, spare?: SpareColumns) {
     this.containers.push({ index: 0, kind: 'module', node: root, start: 0, end: source.length + 1, parent: -1 });
     const count = root.tree.count;
-    // The columns by node number: in those of `recycle` when they are long enough (it is retired).
-    const spare = recycle?.retire();
+    // The columns by node number: in the buffers of retired facts (`spare`) when they are long enough.
     const column = (k: number) => {
       const a = spare?.[k];
       if (a && a.length >= count) return a.subarray(0, count).fill(0);
-      return recycle ? new Int32Array(count + (count >> 4)).subarray(0, count) : new Int32Array(count);
+      return spare ? new Int32Array(count + (count >> 4)).subarray(0, count) : new Int32Array(count);
     };
     this.containerOf = column(0);
     this.qualifiedCodes = column(1);
@@ -216,11 +236,13 @@ export class Facts {
   }
 
   /**
-   * Give up the columns by node number for the next version's facts (incremental.ts, once nothing
+   * Give up the columns by node number for a later version's facts (incremental.ts, once nothing
    * asks these facts anything more): their whole buffers, and these facts read empty columns from
-   * then on (every name and container unknown), never another version's.
+   * then on (every name and container unknown), never another version's. Only the buffers are kept
+   * for the next facts, not these facts: kept, their objects (a container, a binding, a node for each)
+   * stayed alive one version longer, and every young-generation scavenge copied two versions of them.
    */
-  private retire(): Int32Array[] {
+  retire(): SpareColumns {
     const whole = (a: Int32Array) => new Int32Array(a.buffer as ArrayBuffer, 0, a.buffer.byteLength >> 2);
     const out = [whole(this.containerOf), whole(this.qualifiedCodes), whole(this.calleeCodes)];
     this.containerOf = this.qualifiedCodes = this.calleeCodes = RETIRED;
@@ -771,6 +793,7 @@ export class Facts {
     this.carry = undefined;
     if (!carry || !this.carryOver(numbers, carry, decorated)) this.collect(numbers, 0, numbers.length, decorated);
     this.decoratedIds = decorated;
+    this.markCalls();
     this.markDecorated(decorated.map((i) => syntax.node(i)));
     this.markWrapped();
     this.markUnmapped();
@@ -885,6 +908,7 @@ export class Facts {
     for (; c < old.containers.length && inPrefix(old.containers[c].node.id); c++) this.addContainer(this.carried(old.containers[c], c, 0, 0, old.containers[c].parent));
     let a = 0;
     for (; a < old.calls.length && inPrefix(old.calls[a].id); a++) this.calls.push(syntax.node(old.calls[a].id));
+    const prefixCalls = a;
     for (const id of old.importIds) if (inPrefix(id)) this.addImport(syntax.node(id), this.containerOf[id] - 1);
     for (const id of old.decoratedIds) if (inPrefix(id)) decorated.push(id);
     const suffixBindings: Array<[string, Assignment[]]> = [];
@@ -900,7 +924,10 @@ export class Facts {
     const lo = countBefore(numbers, (i) => i < prefix);
     const hi = countBefore(numbers, (i) => i < newSuffix);
     this.collect(numbers, lo, hi, decorated);
-    if (!tail) return true;
+    if (!tail) {
+      this.carriedMarks = { from: old.callMarks, prefix: prefixCalls, oldSuffix: old.calls.length, newSuffix: this.calls.length };
+      return true;
+    }
     // The kept statements after the edit: numbers moved by dN, offsets by dC, container indices by dK.
     while (c < old.containers.length && !inSuffix(old.containers[c].node.id)) c++;
     const dK = this.containers.length - c;
@@ -920,6 +947,7 @@ export class Facts {
       }
     }
     while (a < old.calls.length && !inSuffix(old.calls[a].id)) a++;
+    this.carriedMarks = { from: old.callMarks, prefix: prefixCalls, oldSuffix: a, newSuffix: this.calls.length };
     for (; a < old.calls.length; a++) this.calls.push(syntax.node(old.calls[a].id + dN));
     for (const id of old.importIds) if (inSuffix(id)) this.addImport(syntax.node(id + dN), this.containerOf[id + dN] - 1);
     for (const id of old.decoratedIds) if (inSuffix(id)) decorated.push(id + dN);
@@ -986,15 +1014,47 @@ export class Facts {
     return 0;
   }
 
-  private containerByNode: Map<number, Container> | undefined;
-
+  /** The container of this node, if it is one: a binary search, as containers are in node-number order. */
   private containerForNode(node: Node): Container | undefined {
-    if (this.containerByNode?.size !== this.containers.length) {
-      this.containerByNode = new Map();
-      // Reversed so that the first container of a node wins, as a forward search would find it.
-      for (let i = this.containers.length - 1; i >= 0; i--) this.containerByNode.set(this.containers[i].node.id, this.containers[i]);
+    const id = node.id;
+    const cs = this.containers;
+    let lo = 0;
+    let hi = cs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = cs[mid].node.id;
+      if (at === id) return cs[mid];
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return this.containerByNode.get(node.id);
+    return undefined;
+  }
+
+  /**
+   * `callMarks` for every call: the kept statements' calls take the last version's, the others are
+   * worked out. The passes after it then look only at the calls marked for them, not at every call.
+   */
+  private markCalls(): void {
+    const calls = this.calls;
+    const marks = (this.callMarks = new Uint8Array(calls.length));
+    const carried = this.carriedMarks;
+    this.carriedMarks = undefined;
+    if (carried) {
+      marks.set(carried.from.subarray(0, carried.prefix), 0);
+      marks.set(carried.from.subarray(carried.oldSuffix), carried.newSuffix);
+    }
+    const t = this.root.tree;
+    for (let k = 0; k < calls.length; k++) {
+      if (marks[k] !== 0) continue;
+      const call = calls[k];
+      let m = CALL_KNOWN;
+      const q = this.callee(call);
+      if (q !== undefined && (TRACE_WRAPPERS.has(q) || EAGER_WRAPPERS.has(q))) m |= CALL_WRAPPER;
+      if (this.loopAround(call)) m |= CALL_IN_LOOP;
+      const fn = t.fieldChild(call.id, 'function');
+      if (fn >= 0 && t.typeOf(fn) === 'identifier') m |= CALL_BY_NAME;
+      marks[k] = m;
+    }
   }
 
   private markDecorated(decorated: Node[]): void {
@@ -1058,7 +1118,10 @@ export class Facts {
   }
 
   private markWrapped(): void {
-    for (const call of this.calls) {
+    const marks = this.callMarks;
+    for (let k = 0; k < marks.length; k++) {
+      if (!(marks[k] & CALL_WRAPPER)) continue;
+      const call = this.calls[k];
       const q = this.callee(call);
       if (!q) continue;
       const eagerArg = EAGER_WRAPPERS.get(q);
@@ -1173,9 +1236,12 @@ export class Facts {
         }
       }
     }
-    for (const call of this.calls) {
+    const marks = this.callMarks;
+    for (let k = 0; k < marks.length; k++) {
       // Both facts are of the innermost loop around the call within its function: a call outside
       // loops (most) needs neither asked.
+      if (!(marks[k] & CALL_IN_LOOP)) continue;
+      const call = this.calls[k];
       const loop = this.loopAround(call);
       if (!loop) continue;
       const compiled = this.compiledCallKind(call);
@@ -1202,11 +1268,12 @@ export class Facts {
     // The calls that can spread a trace: of a bare name that some def in the file has (found once,
     // not in every round).
     const byName: Array<{ call: Node; name: string }> = [];
-    for (const call of this.calls) {
-      const t = call.tree;
-      const fn = t.fieldChild(call.id, 'function');
-      if (fn < 0 || t.typeOf(fn) !== 'identifier') continue;
-      const name = t.textOf(fn);
+    const marks = this.callMarks;
+    const t = this.root.tree;
+    for (let k = 0; k < marks.length; k++) {
+      if (!(marks[k] & CALL_BY_NAME)) continue;
+      const call = this.calls[k];
+      const name = t.textOf(t.fieldChild(call.id, 'function'));
       if (this.functionsByName.has(name)) byName.push({ call, name });
     }
     let changed = true;
