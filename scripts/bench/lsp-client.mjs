@@ -58,6 +58,10 @@ export async function startServer(serverPath, settings, env = {}, nodeArgs = [])
     timings(uri) {
       return conn.sendRequest('framewise/debugTimings', { uri });
     },
+    /** How far the server's JIT warm-up got (FRAMEWISE_TEST=1): { on, done, steps, spentMs }. */
+    warmUp() {
+      return conn.sendRequest('framewise/debugWarmUp', {});
+    },
     open(uri, text, version = 1) {
       conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version, text } });
     },

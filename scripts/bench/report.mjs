@@ -40,6 +40,8 @@ if (r.keystroke || r.server) {
   const pace = r.server?.keystroke?.find((x) => x.paced)?.paced.paceMs;
   table(['file', 'incremental re-parse p50', 'in process p50', 'in process p95', 'statements re-run', 'server, back to back p50', 'server, back to back p95',
     `server, ≤ 1 key / ${pace ?? '—'} ms p50`, `server, ≤ 1 key / ${pace ?? '—'} ms p95`], rows);
+  const warmed = (r.server?.keystroke ?? []).find((s) => s.warmUp?.on);
+  if (warmed) out.push(`The server warms its JIT up in idle time after the first analysis (lsp/warmup.ts): ${warmed.warmUp.steps} keystrokes into a document of its own, ${ms(warmed.warmUp.spentMs)} ms of work; typing starts once that is done. The row "no warm-up" is a server started with it off (\`FRAMEWISE_WARM_UP=0\`): the first keystrokes of a server that never had a second of idle time.`, '');
   const inside = (r.server?.keystroke ?? []).filter((s) => s.serverSide);
   if (inside.length) {
     out.push(`**The same keystrokes timed inside the server** (from the change's arrival to the diagnostics written to stdout: debounce, re-parse, walk, analysis, conversion, JSON; and the analysis alone — re-parse, walk, facts, rules):`, '');

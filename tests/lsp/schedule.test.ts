@@ -42,7 +42,7 @@ function delayOf(server: FramewiseServer, uri: string, delay: number): number {
 describe('schedule', () => {
   const uri = 'file:///slow.py';
   const make = () => {
-    const server = new FramewiseServer(nullConnection(), { debounceMs: 0 });
+    const server = new FramewiseServer(nullConnection(), { debounceMs: 0, warmUp: false });
     server.docs.set(uri, { doc: { uri, version: 1, dispose() {} } as unknown as PythonDocument });
     return server;
   };

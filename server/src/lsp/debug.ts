@@ -9,6 +9,8 @@
  *   emptied): for each publish of that document, the ms from the arrival of the change to the
  *   diagnostics written to the connection (`serverMs`: debounce, parse, analysis, conversion, JSON
  *   encoding), and the analysis alone (`analysisMs`). The benchmark's server-side keystroke latency.
+ * - `framewise/debugWarmUp` (→ { on, done, steps, spentMs }): how far the JIT warm-up got (lsp/warmup.ts);
+ *   the benchmark waits for it before typing, as a user reads a file before editing it.
  * - FRAMEWISE_TEST_SLOW_RULE_MS=N: analysing a document whose text contains
  *   `FRAMEWISE_TEST_SLOW_MARKER` blocks for N ms, as a pathologically slow rule would.
  */
@@ -17,6 +19,7 @@ import type { DocState, FramewiseServer } from './server';
 export const DEBUG_DOCUMENT_TEXT_REQUEST = 'framewise/debugDocumentText';
 export const SLOW_MARKER = 'FRAMEWISE_TEST_SLOW_MARKER';
 export const DEBUG_TIMINGS_REQUEST = 'framewise/debugTimings';
+export const DEBUG_WARM_UP_REQUEST = 'framewise/debugWarmUp';
 
 export interface DebugTiming {
   version: number;
@@ -62,6 +65,11 @@ export function registerDebug(server: FramewiseServer, env: NodeJS.ProcessEnv = 
     const list = timings.get(uri) ?? [];
     timings.delete(uri);
     return list;
+  });
+
+  server.connection.onRequest(DEBUG_WARM_UP_REQUEST, () => {
+    const w = server.warmUp;
+    return { on: !!w, done: w?.done ?? true, steps: w?.steps ?? 0, spentMs: w?.spentMs ?? 0 };
   });
 
   server.connection.onRequest(DEBUG_DOCUMENT_TEXT_REQUEST, (params: { uri?: unknown }): DebugDocumentTextResult | null => {

@@ -27,6 +27,7 @@ import { WorkspaceConfig } from './config';
 import { registerCodeActions } from './codeActions';
 import { registerTranslation } from './translateActions';
 import { registerDebug } from './debug';
+import { QUIET_MS, WarmUp } from './warmup';
 import { VERSION } from '../version';
 
 export interface DocState {
@@ -61,7 +62,11 @@ export interface PublishTiming {
   writtenAt: number;
 }
 
-export interface ServerOptions { debounceMs?: number }
+export interface ServerOptions {
+  debounceMs?: number;
+  /** Warm the JIT up in idle time (lsp/warmup.ts); by default unless FRAMEWISE_WARM_UP=0. */
+  warmUp?: boolean;
+}
 
 export class FramewiseServer {
   readonly docs = new Map<string, DocState>();
@@ -74,10 +79,17 @@ export class FramewiseServer {
   readonly workspaceConfig = new WorkspaceConfig(this);
   /** Told when a publish has been written (the benchmark's server-side latency; lsp/debug.ts). */
   onPublished: ((t: PublishTiming) => void) | undefined;
+  /** JIT warm-up in idle time, begun after the first analysis (lsp/warmup.ts); off with FRAMEWISE_WARM_UP=0. */
+  readonly warmUp: WarmUp | undefined;
+  /** When a document was last opened or edited (performance.now()): the warm-up waits while someone types. */
+  private lastEditAt = -Infinity;
 
   constructor(readonly connection: Connection, options: ServerOptions = {}) {
     this.debounceMs = options.debounceMs ?? 150;
     this.ready = initParser();
+    this.warmUp = (options.warmUp ?? process.env.FRAMEWISE_WARM_UP !== '0')
+      ? new WarmUp({ idle: () => !this.pumping && this.due.size === 0 && performance.now() - this.lastEditAt > QUIET_MS })
+      : undefined;
     this.register();
     registerCodeActions(this);
     registerTranslation(this);
@@ -107,13 +119,14 @@ export class FramewiseServer {
       if (previous) this.dropMirror(previous);
       const doc = new PythonDocument(td.uri, td.version, td.text, this.workspaceConfig.maxFileSizeFor(td.uri));
       this.docs.set(td.uri, { doc });
+      this.lastEditAt = performance.now();
       this.workspaceConfig.documentOpened(td.uri);
       this.schedule(td.uri, 0);
     }));
     c.onDidChangeTextDocument(({ textDocument: td, contentChanges }) => this.guard(() => {
       const state = this.docs.get(td.uri);
       if (!state) return;
-      state.changedAt = performance.now();
+      state.changedAt = this.lastEditAt = performance.now();
       state.doc.applyChanges(contentChanges.map((ch) => ('range' in ch ? { range: ch.range, text: ch.text } : { text: ch.text })), td.version);
       this.keepMirror(state);
       this.schedule(td.uri, this.debounceMs);
@@ -284,6 +297,8 @@ export class FramewiseServer {
     const skip = state.result?.skipped;
     if (skip) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'framewise', code: 'skipped', message: skip.message });
     const sent = this.connection.sendDiagnostics({ uri, version, diagnostics });
+    // The first document has its diagnostics: the server may warm up whenever it is idle from now on.
+    this.warmUp?.start();
     const changedAt = state.changedAt;
     state.changedAt = undefined;
     const onPublished = this.onPublished;
