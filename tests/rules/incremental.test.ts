@@ -254,6 +254,14 @@ describe('incremental analysis', () => {
     expect(r.stats.visited).toBe(2);
   });
 
+  it('re-runs a statement whose calls an `.eval()` made in another statement starts to follow', () => {
+    // PT003: another receiver is switched already (so the file has switches); `model` is not, until the edit.
+    const src = 'import torch\n\nmodel = torch.nn.Linear(2, 2)\nother = torch.nn.Linear(2, 2)\nother.eval()\nmodel.cpu()\n\nfor x in range(3):\n    model(x)\n';
+    const r = edit(src, 'model.cpu()', 'model.eval()');
+    expect(codes(r.first)).not.toContain('PT003@8');
+    expect(codes(r.second)).toContain('PT003@8');
+  });
+
   it('re-runs on every edit a statement that times code in other statements', () => {
     // JAX103 at module level: the readings and the work between them are statements of their own.
     const src = 'import time\nimport jax.numpy as jnp\n\nt0 = time.time()\ny = jnp.ones(3) * 2\nt1 = time.time()\nprint(t1 - t0)\n';

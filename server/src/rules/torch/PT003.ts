@@ -14,7 +14,11 @@ const TRAINING_METHODS = ['backward', 'apply_gradients', 'apply_updates', 'step'
 interface EvalCall { node: Node; receiver: string; scope: number }
 
 function scopeOf(facts: Facts, node: Node): Container {
-  for (const c of facts.ancestors(node)) if (c.kind === 'function' || c.kind === 'module') return c;
+  // Up the parent indices (no array of ancestors: asked of every call).
+  for (let i = facts.containerIndex(node); i >= 0; i = facts.containers[i].parent) {
+    const c = facts.containers[i];
+    if (c.kind === 'function' || c.kind === 'module') return c;
+  }
   return facts.containers[0];
 }
 
@@ -84,10 +88,21 @@ export const PT003: Rule = {
     // Lookups made quietly (see where they are used): the incremental analysis need not know them.
     const noSwitches = () => (none ??= quietly(facts, () => facts.callsNamed('eval').length === 0 && facts.callsNamed('train').length === 0));
     // Made once per receiver (a model is called many times).
+    // The receivers of every `.eval()` / `.train()` call (`model`, `self.net`), found once: a call of
+    // anything else (most calls) has no switches to look up.
+    let switched: Set<string> | undefined;
+    const receivers = () => (switched ??= quietly(facts, () => {
+      const out = new Set<string>();
+      for (const c of [...facts.callsNamed('eval'), ...facts.callsNamed('train')]) {
+        const m = methodCall(c);
+        if (m) out.add(m.receiver.text);
+      }
+      return out;
+    }));
     const modeSwitchesOf = (receiver: string) => {
-      // A file with no `.eval()` or `.train()` at all (most): nothing to look up by receiver. What the
-      // answer depends on is still this receiver's calls (noted by `methodCallsOn` otherwise).
-      if (noSwitches()) {
+      // A file with no `.eval()` or `.train()` at all (most), or none on this receiver: nothing to look
+      // up. What the answer depends on is still this receiver's calls (noted by `methodCallsOn` otherwise).
+      if (noSwitches() || !receivers().has(receiver)) {
         facts.reads?.add(callsKey(`${receiver}.eval`)).add(callsKey(`${receiver}.train`));
         return NO_SWITCHES;
       }
