@@ -146,6 +146,14 @@ const CALL_WRAPPER = 2;
 const CALL_IN_LOOP = 4;
 /** its function is a bare name (`f(…)`): a call that can spread a trace to a def of that name */
 const CALL_BY_NAME = 8;
+/** in a loop, and its function a bare name or a call: it may run compiled code (`compiledCallKind`) */
+const CALL_MAY_COMPILE = 16;
+/** in a loop, and a method call of a name `trainingCallFramework` can take (`TRAINING_METHODS`) */
+const CALL_MAY_TRAIN = 32;
+
+/** The only methods a training call is made by (`trainingCallFramework`). */
+export const TRAINING_METHODS: readonly string[] = ['backward', 'apply_gradients', 'apply_updates', 'step', 'update'];
+const TRAINING_METHOD_SET = new Set(TRAINING_METHODS);
 
 /** The buffers of retired facts' columns by node number (`Facts.retire`), for the next version's facts. */
 export type SpareColumns = readonly Int32Array[];
@@ -1050,9 +1058,17 @@ export class Facts {
       let m = CALL_KNOWN;
       const q = this.callee(call);
       if (q !== undefined && (TRACE_WRAPPERS.has(q) || EAGER_WRAPPERS.has(q))) m |= CALL_WRAPPER;
-      if (this.loopAround(call)) m |= CALL_IN_LOOP;
       const fn = t.fieldChild(call.id, 'function');
-      if (fn >= 0 && t.typeOf(fn) === 'identifier') m |= CALL_BY_NAME;
+      const type = fn >= 0 ? t.typeOf(fn) : '';
+      if (type === 'identifier') m |= CALL_BY_NAME;
+      if (this.loopAround(call)) {
+        m |= CALL_IN_LOOP;
+        if (type === 'identifier' || type === 'call') m |= CALL_MAY_COMPILE;
+        else if (type === 'attribute') {
+          const attr = t.fieldChild(fn, 'attribute');
+          if (attr >= 0 && TRAINING_METHOD_SET.has(t.textOf(attr))) m |= CALL_MAY_TRAIN;
+        }
+      }
       marks[k] = m;
     }
   }
@@ -1240,7 +1256,9 @@ export class Facts {
     for (let k = 0; k < marks.length; k++) {
       // Both facts are of the innermost loop around the call within its function: a call outside
       // loops (most) needs neither asked.
-      if (!(marks[k] & CALL_IN_LOOP)) continue;
+      // (Only a call of a bare name or of a call can run compiled code, only one of the training
+      // methods can train: `compiledCallKind`, `trainingCallFramework`.)
+      if (!(marks[k] & (CALL_MAY_COMPILE | CALL_MAY_TRAIN))) continue;
       const call = this.calls[k];
       const loop = this.loopAround(call);
       if (!loop) continue;

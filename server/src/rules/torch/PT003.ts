@@ -1,6 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
-import { callsKey, trainingCallFramework } from '../../resolve/facts';
+import { callsKey, trainingCallFramework, TRAINING_METHODS } from '../../resolve/facts';
 import type { Fix, Rule, RuleContext } from '../types';
 import { argumentNodes, importsModule, methodCall, quietly, remembered } from '../util';
 
@@ -8,8 +8,6 @@ import { argumentNodes, importsModule, methodCall, quietly, remembered } from '.
 const NEEDS_GRAD = /\.backward\s*\(|autograd\.grad\s*\(|requires_grad|\.grad\b/;
 const SET_GRAD_OFF = new Set(['torch.set_grad_enabled', 'torch.autograd.set_grad_enabled']);
 const NO_SWITCHES: { evals: EvalCall[]; trains: EvalCall[] } = { evals: [], trains: [] };
-/** The methods `trainingCallFramework` can take for a training call. */
-const TRAINING_METHODS = ['backward', 'apply_gradients', 'apply_updates', 'step', 'update'];
 
 interface EvalCall { node: Node; receiver: string; scope: number }
 
