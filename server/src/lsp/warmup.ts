@@ -248,7 +248,7 @@ export class WarmUp {
   }
 
   /** One step if the server is idle, then the next turn (or a later look when it is busy). */
-  tick(): void {
+  private tick(): void {
     this.timer = undefined;
     if (this.done) return;
     if (!this.options.idle()) {
