@@ -142,14 +142,12 @@ const RETIRED = new Int32Array(0);
 const CALL_KNOWN = 1;
 /** its callee is a wrapper that traces or calls back its function argument (`TRACE_WRAPPERS`, `EAGER_WRAPPERS`) */
 const CALL_WRAPPER = 2;
-/** a loop is around it within its function (`loopAround`) */
-const CALL_IN_LOOP = 4;
 /** its function is a bare name (`f(…)`): a call that can spread a trace to a def of that name */
-const CALL_BY_NAME = 8;
-/** in a loop, and its function a bare name or a call: it may run compiled code (`compiledCallKind`) */
-const CALL_MAY_COMPILE = 16;
+const CALL_BY_NAME = 4;
+/** in a loop (`loopAround`), and its function a bare name or a call: it may run compiled code (`compiledCallKind`) */
+const CALL_MAY_COMPILE = 8;
 /** in a loop, and a method call of a name `trainingCallFramework` can take (`TRAINING_METHODS`) */
-const CALL_MAY_TRAIN = 32;
+const CALL_MAY_TRAIN = 16;
 
 /** The only methods a training call is made by (`trainingCallFramework`). */
 export const TRAINING_METHODS: readonly string[] = ['backward', 'apply_gradients', 'apply_updates', 'step', 'update'];
@@ -1062,7 +1060,6 @@ export class Facts {
       const type = fn >= 0 ? t.typeOf(fn) : '';
       if (type === 'identifier') m |= CALL_BY_NAME;
       if (this.loopAround(call)) {
-        m |= CALL_IN_LOOP;
         if (type === 'identifier' || type === 'call') m |= CALL_MAY_COMPILE;
         else if (type === 'attribute') {
           const attr = t.fieldChild(fn, 'attribute');

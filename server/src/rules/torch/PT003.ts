@@ -82,12 +82,9 @@ export const PT003: Rule = {
     const { facts } = ctx;
     // File-wide answers made once per analysis from calls found by name (`remembered`).
     const remember = remembered<string, unknown>(facts);
-    let none: boolean | undefined;
-    // Lookups made quietly (see where they are used): the incremental analysis need not know them.
-    const noSwitches = () => (none ??= quietly(facts, () => facts.callsNamed('eval').length === 0 && facts.callsNamed('train').length === 0));
-    // Made once per receiver (a model is called many times).
-    // The receivers of every `.eval()` / `.train()` call (`model`, `self.net`), found once: a call of
-    // anything else (most calls) has no switches to look up.
+    // The receivers of every `.eval()` / `.train()` call (`model`, `self.net`), found once and quietly
+    // (the incremental analysis need not know this lookup: each call notes its receiver's calls): a
+    // call of anything else (most calls, and every call of a file with no switch) has none to look up.
     let switched: Set<string> | undefined;
     const receivers = () => (switched ??= quietly(facts, () => {
       const out = new Set<string>();
@@ -97,10 +94,11 @@ export const PT003: Rule = {
       }
       return out;
     }));
+    // Made once per receiver (a model is called many times).
     const modeSwitchesOf = (receiver: string) => {
-      // A file with no `.eval()` or `.train()` at all (most), or none on this receiver: nothing to look
-      // up. What the answer depends on is still this receiver's calls (noted by `methodCallsOn` otherwise).
-      if (noSwitches() || !receivers().has(receiver)) {
+      // No `.eval()` or `.train()` on this receiver: nothing to look up. What the answer depends on is
+      // still this receiver's calls (noted by `methodCallsOn` otherwise).
+      if (!receivers().has(receiver)) {
         facts.reads?.add(callsKey(`${receiver}.eval`)).add(callsKey(`${receiver}.train`));
         return NO_SWITCHES;
       }
