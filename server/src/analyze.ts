@@ -90,7 +90,7 @@ export interface StatementPlan {
  */
 export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settings, rules: Rule[],
   planner?: (facts: Facts, starts: Int32Array) => StatementPlan, seed?: FactsSeed, spare?: SpareColumns): AnalysisResult {
-  const active = enabledRules(settings, rules);
+  const enabled = enabledRules(settings, rules);
   const starts = syntax.lineStarts();
   const facts = new Facts(syntax.rootNode, source, seed, spare);
   const findings: Finding[] = [];
@@ -111,8 +111,8 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
     return plan.visit[k] ? (plan.buckets[k] ??= []) : findings;
   };
 
-  const visitors: Array<{ rule: Rule; visitor: Visitor; local: boolean }> = [];
-  for (const rule of active) {
+  const created: Array<{ rule: Rule; visitor: Visitor; local: boolean }> = [];
+  for (const rule of enabled) {
     const severity = severityFor(rule.meta.code, rule.meta.defaultSeverity, settings);
     const local = !!planner && rule.local === true;
     const ctx: RuleContext = {
@@ -128,16 +128,20 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
       },
       nameFor: (qualified, preferred) => nameFor(facts, starts, qualified, preferred),
     };
-    visitors.push({ rule, visitor: rule.create(ctx), local });
+    created.push({ rule, visitor: rule.create(ctx), local });
   }
 
   const types = new Set(FACT_NODE_TYPES);
-  for (const { visitor } of visitors) for (const k of Object.keys(visitor)) if (k !== 'exit') types.add(k);
+  for (const { visitor } of created) for (const k of Object.keys(visitor)) if (k !== 'exit') types.add(k);
   // The numbers of every named node of those types, in document order; facts first, then each node
   // to the rules that visit its type. A node object is made only for a node some handler sees (see
   // `SyntaxTree.node`: made afresh, most die young).
   const numbers = syntax.numbersOfTypes(types);
   facts.build(numbers);
+  // A rule that needs a package the file never imports (`Rule.requires`) has nothing to report: it
+  // visits nothing.
+  const visitors = created.filter(({ rule }) => !rule.requires || rule.requires.some((p) => facts.imports.packages.has(p)));
+  const active = visitors.length === created.length ? enabled : visitors.map(({ rule }) => rule);
 
   // With a plan: the top-level statements, and which of them the statement-local rules visit.
   let tops: Int32Array | undefined;

@@ -77,7 +77,7 @@ export class FilterIndex {
     }
     const made = new FilterIndex(rules);
     recent.unshift(made);
-    if (recent.length > 4) recent.pop();
+    if (recent.length > 16) recent.pop();
     return made;
   }
 

@@ -14,11 +14,24 @@ export class ImportTable {
   readonly bindings = new Map<string, ImportBinding>();
   /** Modules imported with `from M import *`. */
   readonly starModules: string[] = [];
+  /**
+   * The top-level package of every module an import statement names, wherever it is (`import a.b as
+   * c` and `from a.b import c` name `a`), whether or not its binding is kept. Relative imports aside.
+   */
+  readonly packages = new Set<string>();
   /** Line after the last top-level import (or docstring / __future__), where new imports go. */
   insertLine = 0;
 
   add(local: string, qualified: string, node: Node): void {
+    this.addPackage(qualified);
     if (!this.bindings.has(local)) this.bindings.set(local, { local, qualified, node });
+  }
+
+  /** Note the top-level package of a module imported (`a` of `a.b.c`; nothing for a relative import). */
+  addPackage(qualified: string): void {
+    if (qualified.startsWith('.')) return;
+    const dot = qualified.indexOf('.');
+    this.packages.add(dot < 0 ? qualified : qualified.slice(0, dot));
   }
 
   resolveName(name: string): string | undefined {
@@ -76,6 +89,7 @@ export function collectImport(node: Node, table: ImportTable): void {
       if (!child || child.id === moduleNode.id) continue;
       if (child.type === 'wildcard_import') {
         table.starModules.push(mod);
+        table.addPackage(mod);
       } else if (child.type === 'dotted_name') {
         const name = dottedName(child)!;
         table.add(name.split('.')[0], join(name), node);

@@ -89,5 +89,12 @@ export interface Rule {
    * findings elsewhere. Without it, the rule sees the whole file on every analysis.
    */
   local?: boolean;
+  /**
+   * Top-level packages (`torch`, `tensorflow`) of which the file must import at least one (anywhere,
+   * `from … import *` included) for the rule to report anything: in any other file it is skipped.
+   * Only for a rule whose every report already depends on such an import (tests/rules/requires.test.ts
+   * checks it on the rule's fixtures with those imports taken out).
+   */
+  requires?: readonly string[];
   create(ctx: RuleContext): Visitor;
 }

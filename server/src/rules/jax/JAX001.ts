@@ -1,6 +1,7 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule, RuleContext, Fix } from '../types';
 import { SIDE_EFFECT_CALLS, sideEffectVisitor, printArgs } from '../shared/sideEffects';
+import { JAX } from '../packages';
 
 /** Turn print(...) arguments into a `jax.debug.print` format string and its arguments. */
 export function debugPrintCall(ctx: RuleContext, call: Node): { format: string; args: string[] } | undefined {
@@ -71,6 +72,7 @@ export const JAX001: Rule = {
   },
   calls: SIDE_EFFECT_CALLS,
   local: true,
+  requires: JAX,
   create(ctx) {
     return sideEffectVisitor(ctx, {
       kind: 'jax',

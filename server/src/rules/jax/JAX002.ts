@@ -2,6 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule, RuleContext } from '../types';
 import type { Container, Facts } from '../../resolve/facts';
 import { importsModule } from '../util';
+import { JAX } from '../packages';
 
 const AT_METHOD: Record<string, string> = { '=': 'set', '+=': 'add', '-=': 'subtract', '*=': 'multiply', '/=': 'divide', '**=': 'power' };
 
@@ -86,6 +87,7 @@ export const JAX002: Rule = {
     summary: 'In-place item assignment on a JAX array (x[i] = v) raises: JAX arrays are immutable; use x.at[i].set(v).',
   },
   local: true,
+  requires: JAX,
   create(ctx) {
     return {
       assignment(node) {

@@ -3,6 +3,7 @@ import type { Fix, Rule, RuleContext } from '../types';
 import type { Container } from '../../resolve/facts';
 import { keywordArg, positionalArgs, LINES } from '../../resolve/facts';
 import { bindingAt, lineIndent, statementOf } from './values';
+import { JAX } from '../packages';
 
 /** jax.random functions that draw samples from a key (docs/jax.random.rst); key constructors, split and fold_in are not samplers. */
 const SAMPLERS = new Set([
@@ -64,6 +65,7 @@ export const JAX003: Rule = {
   },
   calls: { calleePrefixes: ['jax.random.'] },
   local: true,
+  requires: JAX,
   create(ctx) {
     const { facts } = ctx;
     // The uses in each function, as the calls are visited (a function lies in one top-level statement).

@@ -3,6 +3,7 @@ import type { Rule, RuleContext } from '../types';
 import { isBuiltinCall } from '../util';
 import type { Container } from '../../resolve/facts';
 import { ABSTRACT_WRAPPERS, tracedSource } from './values';
+import { JAX } from '../packages';
 
 /** The sub-expressions whose truth value Python asks for when `expr` is itself truth-tested. */
 function truthTested(expr: Node): Node[] {
@@ -75,6 +76,7 @@ export const JAX004: Rule = {
   },
   calls: { names: ['bool'] },
   local: true,
+  requires: JAX,
   create(ctx) {
     const condition = (what: string) => (node: Node) => {
       const cond = node.type === 'conditional_expression' ? node.namedChildren[1] : node.childForFieldName('condition');

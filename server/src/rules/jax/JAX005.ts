@@ -1,6 +1,7 @@
 import type { Rule } from '../types';
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import { tracedSource, type TracedParam } from './values';
+import { JAX } from '../packages';
 
 /**
  * NumPy functions (path below `numpy.`) that `jax.numpy` has under the same path and that work under
@@ -55,6 +56,7 @@ export const JAX005: Rule = {
   },
   calls: { calleePrefixes: ['numpy.'] },
   local: true,
+  requires: JAX,
   create(ctx) {
     const { facts } = ctx;
     return {

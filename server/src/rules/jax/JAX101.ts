@@ -3,6 +3,7 @@ import type { Fix, Rule, RuleContext } from '../types';
 import type { Container, Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';
 import { bindingAt, lineIndent, repeatingLoop } from './values';
+import { JAX } from '../packages';
 
 const JIT = new Set(['jax.jit']);
 /** Transformations that return a new function object on every call. */
@@ -114,6 +115,7 @@ export const JAX101: Rule = {
   },
   calls: { callees: JIT },
   local: true,
+  requires: JAX,
   create(ctx) {
     const { facts } = ctx;
     const loopMessage = (what: string) => `\`jax.jit\` is applied to ${what} on every pass of this loop: each pass makes a new function object, so JAX traces and compiles it again every time. ` +

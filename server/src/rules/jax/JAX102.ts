@@ -4,6 +4,7 @@ import type { Container, Facts } from '../../resolve/facts';
 import { argumentNodes, isBuiltinCall, methodCall } from '../util';
 import { positionalArgs } from '../../resolve/facts';
 import { isJaxValue, repeatingLoop } from './values';
+import { JAX } from '../packages';
 
 const CONDITIONAL_BLOCKS = new Set(['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'case_clause']);
 
@@ -63,6 +64,7 @@ export const JAX102: Rule = {
   },
   calls: { methods: ['item', 'tolist'], names: ['float', 'int'], callees: ['numpy.asarray', 'numpy.array'] },
   local: true,
+  requires: JAX,
   create(ctx) {
     const { facts } = ctx;
     const stepLoops = new Map<number, boolean>();

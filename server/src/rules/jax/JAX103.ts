@@ -3,6 +3,7 @@ import type { Fix, Rule, RuleContext } from '../types';
 import { ALL_NAMES, type Facts } from '../../resolve/facts';
 import { importsModule, methodCall } from '../util';
 import { bindingAt, statementOf } from './values';
+import { JAX } from '../packages';
 
 const TIMERS = new Set(['time.time', 'time.perf_counter', 'time.monotonic', 'time.time_ns', 'time.perf_counter_ns',
   'time.monotonic_ns', 'time.process_time', 'timeit.default_timer']);
@@ -97,6 +98,7 @@ export const JAX103: Rule = {
     summary: 'Timing JAX calls without block_until_ready() measures only asynchronous dispatch, not the computation.',
   },
   local: true,
+  requires: JAX,
   create(ctx) {
     const { facts } = ctx;
     let timing: boolean | undefined;

@@ -4,6 +4,7 @@ import type { Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';
 import { methodCall, stringValue } from '../util';
 import { isJaxArrayName } from './JAX002';
+import { JAX } from '../packages';
 
 /** 64-bit floating dtypes that JAX truncates to 32 bits unless x64 is enabled. */
 const WIDE_DTYPES = new Set(['jax.numpy.float64', 'jax.numpy.complex128', 'numpy.float64', 'numpy.complex128']);
@@ -55,6 +56,7 @@ export const JAX201: Rule = {
   // The attribute visitor reports only WIDE_DTYPES, whose last names these are.
   attributes: new Set([...WIDE_DTYPES].map((q) => q.slice(q.lastIndexOf('.') + 1))),
   local: true,
+  requires: JAX,
   create(ctx) {
     const { facts } = ctx;
     let enabled: boolean | undefined;

@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
+import { JAX } from '../packages';
 
 /** Uses of the new key that rely on the legacy raw layout: no fix there (the code must call key_data). */
 function usedAsRawArray(call: Node, q: (n: Node) => string | undefined): boolean {
@@ -25,6 +26,7 @@ export const JAX301: Rule = {
   },
   calls: { callees: ['jax.random.PRNGKey'] },
   local: true,
+  requires: JAX,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
+import { JAX } from '../packages';
 
 /**
  * Pytree helpers removed from the `jax` namespace (deprecated 0.3.16 / 0.4.26, removed in JAX 0.6.0)
@@ -38,6 +39,7 @@ export const JAX302: Rule = {
   // The attribute visitor reports only REMOVED names, whose last names these are.
   attributes: new Set(Object.keys(REMOVED).map((q) => q.slice(q.lastIndexOf('.') + 1))),
   local: true,
+  requires: JAX,
   create(ctx) {
     const { facts } = ctx;
     return {

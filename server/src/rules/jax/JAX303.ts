@@ -1,6 +1,7 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 import { positionalArgs } from '../../resolve/facts';
+import { JAX } from '../packages';
 
 const MESSAGE = '`jax.pmap` is in maintenance mode (since JAX 0.8.0 it is implemented on top of jax.jit and jax.shard_map, with behaviour differences). ' +
   'Write new code with `jax.shard_map` over a mesh, or `jax.jit` with shardings; see the JAX pmap migration guide.';
@@ -18,6 +19,7 @@ export const JAX303: Rule = {
   // The call visitor reports `jax.pmap(…)` and `partial(jax.pmap, …)` only.
   calls: { callees: ['jax.pmap', 'functools.partial'] },
   local: true,
+  requires: JAX,
   create(ctx) {
     const { facts } = ctx;
     const isPmap = (n: Node | null | undefined) => !!n && facts.qualifiedName(n) === 'jax.pmap';

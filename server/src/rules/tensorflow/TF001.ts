@@ -1,6 +1,7 @@
 import type { Rule, Fix } from '../types';
 import { SIDE_EFFECT_CALLS, sideEffectVisitor, printArgs } from '../shared/sideEffects';
 import { appendArgument } from '../torch/args';
+import { TENSORFLOW } from '../packages';
 
 export const TF001: Rule = {
   meta: {
@@ -14,6 +15,7 @@ export const TF001: Rule = {
   },
   calls: SIDE_EFFECT_CALLS,
   local: true,
+  requires: TENSORFLOW,
   create(ctx) {
     return sideEffectVisitor(ctx, {
       kind: 'tensorflow',

@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
+import { TENSORFLOW } from '../packages';
 
 /** `if self.v is None:` / `if v is None:` around the creation: the documented create-once pattern. */
 function insideCreateOnceGuard(node: Node): boolean {
@@ -24,6 +25,7 @@ export const TF002: Rule = {
   },
   calls: { callees: ['tensorflow.Variable'] },
   local: true,
+  requires: TENSORFLOW,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -1,5 +1,6 @@
 import type { Rule } from '../types';
 import { argumentNodes, methodCall } from '../util';
+import { TENSORFLOW } from '../packages';
 
 export const TF003: Rule = {
   meta: {
@@ -13,6 +14,7 @@ export const TF003: Rule = {
   },
   calls: { methods: ['numpy'] },
   local: true,
+  requires: TENSORFLOW,
   create(ctx) {
     const { facts } = ctx;
     return {

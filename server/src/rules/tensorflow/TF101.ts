@@ -3,6 +3,7 @@ import type { Container, Facts } from '../../resolve/facts';
 import { keywordArg, positionalArgs, LINES } from '../../resolve/facts';
 import type { Rule } from '../types';
 import { argumentNodes, calledName, importsModule, remembered } from '../util';
+import { TENSORFLOW } from '../packages';
 
 const NUMBER_LITERALS = new Set(['integer', 'float']);
 const NUMBER_BUILTINS = new Set(['int', 'float', 'round', 'abs']);
@@ -141,6 +142,7 @@ export const TF101: Rule = {
     summary: 'A tf.function called with a changing Python number (a loop index) or with tensors of changing shapes retraces on every new value.',
   },
   local: true,
+  requires: TENSORFLOW,
   create(ctx) {
     const { facts } = ctx;
     const decorated = new Map<string, Node | null>();

@@ -2,6 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Container, Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';
 import type { Fix, Rule, RuleContext } from '../types';
+import { TENSORFLOW } from '../packages';
 
 /** The innermost `for`/`while` loop around a node within its own function (or module code). */
 function loopAround(facts: Facts, node: Node): Container | undefined {
@@ -105,6 +106,7 @@ export const TF102: Rule = {
   // The call visitor's first test: a call of tf.function.
   calls: { callees: ['tensorflow.function'] },
   local: true,
+  requires: TENSORFLOW,
   create(ctx) {
     const { facts } = ctx;
     const message = 'tf.function is created inside a loop: each new Function object traces and optimizes its graph again (separate Functions never share traces), so every iteration pays the tracing cost. Create the Function once, before the loop, and call it inside.';

@@ -3,6 +3,7 @@ import type { Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';
 import type { Rule } from '../types';
 import { argumentNodes, calledName, importsModule, remembered } from '../util';
+import { TENSORFLOW } from '../packages';
 
 /** `tf.data.Dataset` methods that return a dataset. */
 const TRANSFORMS = new Set([
@@ -57,6 +58,7 @@ export const TF103: Rule = {
   // dataset transformation: the outermost one's included.
   calls: { methods: TRANSFORMS },
   local: true,
+  requires: TENSORFLOW,
   create(ctx) {
     const { facts } = ctx;
 

@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
+import { TENSORFLOW } from '../packages';
 
 /** TF1 names that exist only under tf.compat.v1 in TensorFlow 2 (AttributeError as `tf.X`). */
 const TF1_ONLY = [
@@ -31,6 +32,7 @@ export const TF301: Rule = {
   // The attribute visitor's first test: `v1` or the last name of a TF1-only API.
   attributes: new Set(['v1', ...TF1_LAST]),
   local: true,
+  requires: TENSORFLOW,
   create(ctx) {
     const { facts } = ctx;
     const advice = 'TensorFlow 2 runs eagerly: pass tensors to Python functions directly, use @tf.function (with an input_signature where a placeholder declared the shape) for graphs, and create variables as tf.Variable / Keras layers, which are initialised on creation.';

@@ -2,6 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 import type { Facts } from '../../resolve/facts';
 import { importsModule } from '../util';
+import { TENSORFLOW } from '../packages';
 
 const TF_KERAS = 'tensorflow.keras';
 
@@ -34,6 +35,7 @@ export const TF302: Rule = {
   // The attribute visitor's first test: `….keras`.
   attributes: ['keras'],
   local: true,
+  requires: TENSORFLOW,
   create(ctx) {
     const { facts } = ctx;
     let mixed: boolean | undefined;

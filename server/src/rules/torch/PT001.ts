@@ -3,6 +3,7 @@ import type { Container } from '../../resolve/facts';
 import { positionalArgs, trainingCallFramework } from '../../resolve/facts';
 import type { Rule } from '../types';
 import { importsModule, methodCall } from '../util';
+import { TORCH } from '../packages';
 
 const SCALER = /scaler/i;
 /** Other ways to reset gradients: `p.grad = None`, `p.grad.zero_()`, `p.grad.data.zero_()`. */
@@ -46,6 +47,7 @@ export const PT001: Rule = {
   // The call visitor collects `.step()` calls only (stepOf).
   calls: { methods: ['step'] },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts, source } = ctx;
     const steps = new Map<number, Step[]>();

@@ -3,6 +3,7 @@ import type { Container, Facts } from '../../resolve/facts';
 import { callsKey, trainingCallFramework, TRAINING_METHODS } from '../../resolve/facts';
 import type { Fix, Rule, RuleContext } from '../types';
 import { argumentNodes, importsModule, methodCall, quietly, remembered } from '../util';
+import { TORCH } from '../packages';
 
 /** Code in the loop that needs gradients: backward, autograd.grad, requires_grad, reading .grad. */
 const NEEDS_GRAD = /\.backward\s*\(|autograd\.grad\s*\(|requires_grad|\.grad\b/;
@@ -78,6 +79,7 @@ export const PT003: Rule = {
   // name through the facts (`callsNamed`), so that the incremental analysis knows what a statement's
   // findings depend on.
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     // File-wide answers made once per analysis from calls found by name (`remembered`).

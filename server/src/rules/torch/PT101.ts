@@ -2,6 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 import type { Facts } from '../../resolve/facts';
 import { argumentNodes, importsModule, isBuiltinCall, methodCall } from '../util';
+import { TORCH } from '../packages';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
 const HOST_VALUE_METHODS = new Set(['item', 'tolist', 'numpy', 'cpu']);
@@ -54,6 +55,7 @@ export const PT101: Rule = {
   },
   calls: { methods: SYNC_METHODS, names: ['print'] },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     let torchFile: boolean | undefined;

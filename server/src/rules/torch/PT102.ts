@@ -2,6 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Fix, Rule, TextEdit } from '../types';
 import { argumentNodes, methodCall, stringValue } from '../util';
 import { appendArgument, hasSplat, keywordNode } from './args';
+import { TORCH } from '../packages';
 
 const FACTORIES = new Set([
   'tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'randperm', 'arange', 'eye', 'linspace', 'logspace',
@@ -35,6 +36,7 @@ export const PT102: Rule = {
   },
   calls: { methods: ['to', 'cuda'] },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     const calleeOf = (n: Node) => facts.callee(n);

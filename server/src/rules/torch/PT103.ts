@@ -1,4 +1,5 @@
 import type { Rule } from '../types';
+import { TORCH } from '../packages';
 
 const DATA_PARALLEL = new Set(['torch.nn.DataParallel', 'torch.nn.parallel.DataParallel', 'torch.nn.parallel.data_parallel.DataParallel']);
 
@@ -14,6 +15,7 @@ export const PT103: Rule = {
   },
   calls: { callees: DATA_PARALLEL },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -4,6 +4,7 @@ import type { Facts } from '../../resolve/facts';
 import { positionalArgs } from '../../resolve/facts';
 import { argumentNodes, methodCall, stringValue } from '../util';
 import { hasSplat, keywordNode } from './args';
+import { TORCH } from '../packages';
 
 const DATA_LOADERS = new Set(['torch.utils.data.DataLoader', 'torch.utils.data.dataloader.DataLoader']);
 // DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory, …)
@@ -75,6 +76,7 @@ export const PT104: Rule = {
   },
   calls: { callees: DATA_LOADERS },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     let cuda: boolean | undefined;

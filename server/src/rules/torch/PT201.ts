@@ -2,6 +2,7 @@ import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 import { countBefore } from '../../search';
 import { argumentNodes, importsModule, methodCall, stringValue } from '../util';
+import { TORCH } from '../packages';
 
 const CUDA_LITERAL = /^cuda(:\d+)?$/;
 
@@ -52,6 +53,7 @@ export const PT201: Rule = {
   // The call visitor looks at `.cuda()`, `.to(…)` and calls into torch only.
   calls: { methods: ['cuda', 'to'], calleePrefixes: ['torch.'] },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     let torchFile: boolean | undefined;

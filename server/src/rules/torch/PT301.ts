@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
+import { TORCH } from '../packages';
 
 const TORCHSCRIPT = new Set(['torch.jit.script', 'torch.jit.trace', 'torch.jit.trace_module', 'torch.jit.script_if_tracing']);
 
@@ -15,6 +16,7 @@ export const PT301: Rule = {
   },
   calls: { callees: TORCHSCRIPT },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     const report = (target: Node, q: string) => {

@@ -1,6 +1,7 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Rule } from '../types';
 import { argumentNodes, isLocalTo } from '../util';
+import { TORCH } from '../packages';
 
 const VARIABLE = new Set(['torch.autograd.Variable', 'torch.autograd.variable.Variable']);
 /** Expressions that can replace a call without parentheses in any context. */
@@ -27,6 +28,7 @@ export const PT302: Rule = {
   },
   calls: { callees: VARIABLE },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     return {

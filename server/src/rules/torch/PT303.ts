@@ -1,5 +1,6 @@
 import type { Rule, TextEdit } from '../types';
 import { argumentNodes } from '../util';
+import { TORCH } from '../packages';
 
 /** Old name → [new qualified name, the old positional parameters]. */
 const OLD: Record<string, { replacement: string; positional?: string[] }> = {
@@ -25,6 +26,7 @@ export const PT303: Rule = {
   },
   calls: { callees: Object.keys(OLD) },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     return {

@@ -1,6 +1,7 @@
 import type { Rule } from '../types';
 import { positionalArgs } from '../../resolve/facts';
 import { appendArgument, hasSplat, keywordNode } from './args';
+import { TORCH } from '../packages';
 
 const LOADS = new Set(['torch.load', 'torch.serialization.load']);
 
@@ -16,6 +17,7 @@ export const PT304: Rule = {
   },
   calls: { callees: LOADS },
   local: true,
+  requires: TORCH,
   create(ctx) {
     const { facts } = ctx;
     return {
