@@ -120,8 +120,13 @@ export interface FactsSeed {
   /** node numbers [from, from + length) of the old version are [to, to + length) of the new one */
   runs: Array<{ from: number; to: number; length: number }>;
 }
-/** Names whose calls are found by a text scan before every call is indexed by name at once. */
-const MAX_NAME_SCANS = 16;
+/**
+ * How much text (in whole texts of the file) the scans for names' calls may read before every call is
+ * indexed by name at once instead: a scan of the whole text costs about what indexing every call
+ * does, so past a few of them the index is cheaper. Scans of the statements an edit touched (carried
+ * facts) count only the text they read.
+ */
+const SCAN_BUDGET_TEXTS = 4;
 /** Past this many interned names, a new version starts its own table (a long session types many). */
 const MAX_SHARED_NAMES = 50_000;
 const NO_CALLS: readonly Node[] = Object.freeze([]);
@@ -312,8 +317,10 @@ export class Facts {
   }
 
   private readonly callsByReceiver = new Map<string, Map<string, Node[]>>();
-  /** Every call's name is in `callsByName` (after `MAX_NAME_SCANS` names were asked). */
+  /** Every call's name is in `callsByName` (once the scans had read `SCAN_BUDGET_TEXTS` texts). */
   private allCallsIndexed = false;
+  /** Characters the scans for names' calls have read (`scanCalls`). */
+  private scannedChars = 0;
 
   /**
    * The calls made by `name`, found once per name from where the name is written: each place the text
@@ -324,13 +331,15 @@ export class Facts {
     const index = (this.callsByName ??= new Map());
     let found = index.get(name);
     if (!found && this.allCallsIndexed) return NO_CALLS;
-    if (!found && index.size >= MAX_NAME_SCANS) {
+    if (!found && this.scannedChars >= SCAN_BUDGET_TEXTS * this.source.length) {
       // Asked of many names (a rule following calls through a file): index every call once instead
       // (the names scanned so far get the same lists again).
       const all = new Map<string, Node[]>();
       for (const c of this.calls) {
         const n = calledNameNode(c.tree, c.id);
-        if (n < 0) continue;
+        // Only what a scan finds (`identifierTokens`): with an edit, a version scans the text the edit
+        // touched and must find the calls a whole-file index would.
+        if (n < 0 || !this.isNameToken(n)) continue;
         const key = c.tree.textOf(n);
         const list = all.get(key);
         if (list) list.push(c);
@@ -368,9 +377,19 @@ export class Facts {
     return ids;
   }
 
+  /** Whether a scan for node n's text finds it (`identifierTokens`): an identifier, a whole word of the text. */
+  private isNameToken(n: number): boolean {
+    const t = this.root.tree;
+    const start = t.startOf(n);
+    const end = t.endOf(n);
+    return end > start && t.typeOf(n) === 'identifier' && !isWordChar(t.text.charCodeAt(start - 1)) && !isWordChar(t.text.charCodeAt(end)) &&
+      t.lastStartingBy(start) === n;
+  }
+
   /** The numbers of the calls made by `name` whose name is written in [from, to), ascending. */
   private scanCalls(name: string, from: number, to: number): number[] {
     const t = this.root.tree;
+    this.scannedChars += to - from;
     const ids: number[] = [];
     for (const n of this.identifierTokens(name, from, to)) {
       // The token names a call when it is the call's function, or the attribute of the call's function.

@@ -71,7 +71,7 @@ export const TF103: Rule = {
 
     // Worked out once per analysis (`remembered`): the chains that do prefetch, by the name they start
     // from (with where the prefetch is and the function it is in), and whether a function's result is
-    // prefetched by its callers (by function and depth). Calls are found by their simple name through
+    // prefetched by its callers (by its name and depth). Calls are found by their simple name through
     // the facts (`callsNamed`), so that the incremental analysis knows which names' call sites a
     // statement's findings depend on.
     const remember = remembered<string, unknown>(facts);
@@ -101,7 +101,9 @@ export const TF103: Rule = {
       const returned = (f: typeof fn): boolean => {
         if (!f?.name) return false;
         const name = f.name;
-        return remember(`returned ${f.index}:${depth}`, () => facts.callsNamed(name).some((c) => {
+        // By name: the answer depends on the name and the depth alone (a file may define a method
+        // `call` hundreds of times, and each of those asked the same question of the same calls).
+        return remember(`returned ${name}:${depth}`, () => facts.callsNamed(name).some((c) => {
           const outer = outermost(c);
           return (outer.id !== c.id && chainOf(facts, outer).links.some(prefetches)) || prefetchedLater(outer, depth + 1);
         })) as boolean;
