@@ -178,8 +178,12 @@ function hasCommand(cmd) {
 
 /** Env for anything that must run under the pinned Node 24. */
 export function node24Env(extra = {}) {
+  // Not what an outer npm (`npm test`) put in the environment for its own scripts: a newer npm reads
+  // `npm_config_user_agent` ("… node/v20 …") as its own setting, and code-server's postinstall then
+  // takes Node 24 for Node 20 and refuses; `npm_node_execpath` would point node-gyp at Node 20.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return {
-    ...process.env,
+    ...inherited,
     PATH: `${path.join(NODE24_DIR, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     // Build native addons against Node 24's own headers (a global npmrc may
     // point nodedir at the system Node's headers, which would yield modules
