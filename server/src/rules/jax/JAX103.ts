@@ -1,7 +1,7 @@
 import type { SyntaxNode as Node } from '../../parse/mirror';
 import type { Fix, Rule, RuleContext } from '../types';
 import { ALL_NAMES, type Facts } from '../../resolve/facts';
-import { importsModule, methodCall } from '../util';
+import { importsModule, methodCall, remembered } from '../util';
 import { bindingAt, statementOf } from './values';
 import { JAX } from '../packages';
 
@@ -22,17 +22,18 @@ const MULTI_RESULT = new Set(['meshgrid', 'split', 'array_split', 'hsplit', 'vsp
   'linalg.eig', 'linalg.eigh', 'linalg.qr', 'linalg.svd', 'linalg.slogdet', 'linalg.lstsq']);
 
 /** The timer call whose reading `expr` is: the call itself, or the value of the name it was stored in. */
-function timerReading(expr: Node | null, facts: Facts): Node | undefined {
+function timerReading(expr: Node | null, facts: Facts, boundToTimer: (name: string) => boolean): Node | undefined {
   if (!expr) return undefined;
   if (expr.type === 'call') return TIMERS.has(facts.callee(expr) ?? '') ? expr : undefined;
   // Only a name ever bound to a timer call can hold a reading.
-  if (expr.type !== 'identifier' || !boundToTimer(facts, expr.text)) return undefined;
+  if (expr.type !== 'identifier' || !boundToTimer(expr.text)) return undefined;
   const b = bindingAt(expr.text, expr, facts);
   if (b?.kind !== 'assign' || b.a.via || b.a.value.type !== 'call') return undefined;
   return TIMERS.has(b.a.callee ?? '') ? b.a.value : undefined;
 }
 
-function boundToTimer(facts: Facts, name: string): boolean {
+/** Whether `name` is ever assigned a timer call (`t0 = time.perf_counter()`), anywhere in the file. */
+function everBoundToTimer(facts: Facts, name: string): boolean {
   return (facts.assignments.get(name) ?? []).some((a) => !a.via && a.value.type === 'call' && TIMERS.has(a.callee ?? ''));
 }
 
@@ -102,14 +103,18 @@ export const JAX103: Rule = {
   create(ctx) {
     const { facts } = ctx;
     let timing: boolean | undefined;
+    // Once per name and analysis: a long file writes `start = …` thousands of times, and every
+    // subtraction of `start` would go through all of them again.
+    const remember = remembered<string, boolean>(facts);
+    const boundToTimer = (name: string) => remember(name, () => everBoundToTimer(facts, name));
     return {
       binary_operator(node) {
         // Every timer is in `time` or `timeit`: a file that imports neither has nothing to report.
         timing ??= importsModule(facts, 'time') || importsModule(facts, 'timeit');
         if (!timing) return;
         if (node.childForFieldName('operator')?.text !== '-') return;
-        const stop = timerReading(node.childForFieldName('left'), facts);
-        const start = timerReading(node.childForFieldName('right'), facts);
+        const stop = timerReading(node.childForFieldName('left'), facts, boundToTimer);
+        const start = timerReading(node.childForFieldName('right'), facts, boundToTimer);
         if (!stop || !start || start.endIndex > stop.startIndex) return;
         // Readings stored at module level by other statements: what lies between them is anywhere in
         // the file, so the incremental analysis runs this statement again on every edit.
