@@ -244,6 +244,18 @@ x = 3
     }
     expect(f.assignmentsBetween('nope', 0, SRC.length)).toEqual([]);
   });
+
+  it('lastPlainWriteBefore gives the last write before an offset that is not augmented, in any scope', () => {
+    const src = 'step = 0\nwhile step < 3:\n    step += 1\nstep = 5\nstep += 2\n';
+    const f = factsOf(src);
+    const all = f.assignments.get('step')!;
+    expect(all.map((a) => !!a.augmented)).toEqual([false, true, false, true]);
+    // Every offset against the same answer found by going through every write.
+    for (let at = 0; at <= src.length + 1; at++) {
+      expect(f.lastPlainWriteBefore('step', at)).toBe(all.filter((a) => !a.augmented && a.offset < at).pop());
+    }
+    expect(f.lastPlainWriteBefore('nope', 100)).toBeUndefined();
+  });
 });
 
 describe('countBefore', () => {

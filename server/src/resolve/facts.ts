@@ -703,6 +703,19 @@ export class Facts {
     return lo === end ? NONE : list.slice(lo, end);
   }
 
+  /** The last plain (not augmented) write to `name` at an offset before `offset`, in any scope. */
+  lastPlainWriteBefore(name: string, offset: number): Assignment | undefined {
+    this.reads?.add(name);
+    const list = this.assignments.peek(name);
+    if (!list) return undefined;
+    const sorted = !!this.assignmentsByScope(name, list);
+    for (let i = sorted ? countBefore(list, (a) => a.offset < offset) - 1 : list.length - 1; i >= 0; i--) {
+      const a = list[i];
+      if (!a.augmented && a.offset < offset) return a;
+    }
+    return undefined;
+  }
+
   /**
    * The defs a bare `name` at `at` refers to: the one in the innermost enclosing scope that defines it
    * (the latest before `at`, else the first after), so that several `def f` in one file (test files,

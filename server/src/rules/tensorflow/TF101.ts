@@ -4,7 +4,6 @@ import { keywordArg, positionalArgs, LINES } from '../../resolve/facts';
 import type { Rule } from '../types';
 import { argumentNodes, calledName, importsModule, remembered } from '../util';
 import { TENSORFLOW } from '../packages';
-import { countBefore } from '../../search';
 
 const NUMBER_LITERALS = new Set(['integer', 'float']);
 const NUMBER_BUILTINS = new Set(['int', 'float', 'round', 'abs']);
@@ -70,16 +69,10 @@ function loopCounters(facts: Facts, node: Node): Set<string> {
     } else if (p.type === 'while_statement') {
       // `step = 0` … `while …: f(step); step += 1`: the names bumped in the loop, by their writes.
       for (const name of bumpedIn(p)) {
-        // The writes are in document order: those before the loop, then those in it (a long file
-        // writes `step` thousands of times, and every call in the loop asks).
-        const list = facts.assignments.get(name) ?? [];
-        const start = p.startIndex;
-        const end = p.endIndex;
-        const first = countBefore(list, (a) => a.offset < start);
-        let bumped = false;
-        for (let i = first; i < list.length && list[i].offset < end && !bumped; i++) bumped = !!list[i].augmented;
-        let init: (typeof list)[number] | undefined;
-        for (let i = first - 1; i >= 0 && !init; i--) if (!list[i].augmented) init = list[i];
+        // Found by offset, not by going through every write (a long file writes `step` thousands of
+        // times, and every call in the loop asks).
+        const bumped = facts.assignmentsBetween(name, p.startIndex, p.endIndex).some((a) => a.augmented);
+        const init = facts.lastPlainWriteBefore(name, p.startIndex);
         if (bumped && init && NUMBER_LITERALS.has(init.value.type)) out.add(name);
       }
     }
