@@ -70,7 +70,11 @@ export class FilterIndex {
     return rules.filter((r) => r.calls || r.attributes);
   }
 
-  /** The index of these filtered rules: the last few sets of rules asked for are kept. */
+  /**
+   * The index of these filtered rules: the last sets of rules asked for are kept (a dozen or so in
+   * use: the rules skipped by import differ from file to file, each set with and without its
+   * statement-local rules).
+   */
   static of(rules: readonly Rule[]): FilterIndex {
     for (const cached of recent) {
       if (cached.rules.length === rules.length && cached.rules.every((r, i) => r === rules[i])) return cached;

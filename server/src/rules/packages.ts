@@ -1,6 +1,7 @@
 /**
- * The packages a framework's rules need imported (`Rule.requires`): every qualified name they match
- * starts with one of them, and a name resolves only through an import of its package.
+ * The packages a framework's rules need imported (`Rule.requires`): a rule gated on one of these lists
+ * reports only where some of its framework's names resolve, and those resolve only through an import
+ * of one of the packages listed (tests/rules/requires.test.ts checks it rule by rule).
  */
 
 /** PyTorch. */
