@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initParser, createParser, getLanguage } from '../../server/src/parse/parser';
+import { initParser, createParser, getLanguage, safeParse } from '../../server/src/parse/parser';
 
 const PY312 = `
 from __future__ import annotations
@@ -76,6 +76,33 @@ describe('grammar', () => {
       expect(shipped.equals(fromNpm), file).toBe(true);
       const version = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
       expect(fs.readFileSync(path.join(root, 'grammars', 'VERSIONS.md'), 'utf8')).toContain(`| \`${file}\` | \`${pkg}\` | ${version} |`);
+    }
+  });
+});
+
+describe('safeParse', () => {
+  beforeAll(async () => { await initParser(); });
+
+  it('starts afresh after a parse it gave up on (the parser would otherwise resume it on the next text)', () => {
+    const parser = createParser();
+    try {
+      const big = `x = [${'1, '.repeat(50_000)}]\n`;
+      // A budget already spent: the parse is given up at the first check.
+      expect(safeParse(parser, big, null, -1)).toBeUndefined();
+      const small = 'def f(a):\n    return a + 1\n';
+      const tree = safeParse(parser, small)!;
+      const fresh = createParser();
+      const expected = fresh.parse(small)!;
+      try {
+        expect(tree.rootNode.toString()).toBe(expected.rootNode.toString());
+        expect(tree.rootNode.hasError).toBe(false);
+      } finally {
+        tree.delete();
+        expected.delete();
+        fresh.delete();
+      }
+    } finally {
+      parser.delete();
     }
   });
 });

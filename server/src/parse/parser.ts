@@ -70,12 +70,15 @@ export const PARSE_BUDGET_MS = 10_000;
  * Parse with a time budget. Returns undefined if the parser gave up (time budget) or failed;
  * never throws.
  */
-export function safeParse(parser: Parser, text: string, oldTree?: Tree | null): Tree | undefined {
+export function safeParse(parser: Parser, text: string, oldTree?: Tree | null, budgetMs = PARSE_BUDGET_MS): Tree | undefined {
   const start = Date.now();
   try {
     const tree = parser.parse(parserText(text), oldTree ?? null, {
-      progressCallback: () => Date.now() - start > PARSE_BUDGET_MS,
+      progressCallback: () => Date.now() - start > budgetMs,
     });
+    // A parse given up on stays in the parser, and its next parse would resume it, over whatever text
+    // that one is given (a tree of the old text's tokens): start the next one afresh.
+    if (!tree) parser.reset();
     return tree ?? undefined;
   } catch {
     // A parser that threw may hold a half-built parse: drop it. If even that fails, the runtime is
