@@ -97,11 +97,13 @@ export class PythonDocument {
   private dirty = true;
   private _skip: SkipReason | undefined;
 
+  /** `parser`: one to use instead of a parser of its own (kept by the caller: `dispose` leaves it). */
   constructor(
     readonly uri: string,
     public version: number,
     text: string,
     private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
+    private readonly sharedParser?: Parser,
   ) {
     this._text = text;
     this._starts = lineStarts(text);
@@ -176,8 +178,8 @@ export class PythonDocument {
       this._skip = { kind: 'binary', message: 'Framewise skipped this file: it contains NUL or undecodable bytes, so it is not Python source.' };
       return;
     }
-    this.parser ??= createParser();
-    const tree = safeParse(this.parser, this._text, this._tree);
+    const parser = this.sharedParser ?? (this.parser ??= createParser());
+    const tree = safeParse(parser, this._text, this._tree);
     if (!tree) {
       this.dropTree();
       this._skip = { kind: 'parse-failed', message: 'Framewise skipped this file: the parser gave up on it (time budget exceeded).' };
