@@ -339,7 +339,7 @@ export class Facts {
         const n = calledNameNode(c.tree, c.id);
         // Only what a scan finds (`identifierTokens`): with an edit, a version scans the text the edit
         // touched and must find the calls a whole-file index would.
-        if (n < 0 || !this.isNameToken(n)) continue;
+        if (n < 0 || this.identifierAt(c.tree.startOf(n), c.tree.endOf(n)) !== n) continue;
         const key = c.tree.textOf(n);
         const list = all.get(key);
         if (list) list.push(c);
@@ -366,24 +366,25 @@ export class Facts {
    * place the text has the name as a word, and the token there if it is an identifier.
    */
   private identifierTokens(name: string, from: number, to: number): number[] {
-    const t = this.root.tree;
-    const text = t.text;
+    const text = this.root.tree.text;
     const ids: number[] = [];
     for (let at = name.length ? text.indexOf(name, from) : -1; at >= 0 && at < to; at = text.indexOf(name, at + 1)) {
-      if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
-      const n = t.lastStartingBy(at);
-      if (n >= 0 && t.startOf(n) === at && t.endOf(n) === at + name.length && t.typeOf(n) === 'identifier') ids.push(n);
+      const n = this.identifierAt(at, at + name.length);
+      if (n >= 0) ids.push(n);
     }
     return ids;
   }
 
-  /** Whether a scan for node n's text finds it (`identifierTokens`): an identifier, a whole word of the text. */
-  private isNameToken(n: number): boolean {
+  /**
+   * The identifier token spanning exactly [start, end), when that span is a whole word of the text and
+   * the token the last node to start there; -1 otherwise. What a scan for a name finds
+   * (`identifierTokens`), and all the whole-file index keeps (`callsOf`).
+   */
+  private identifierAt(start: number, end: number): number {
     const t = this.root.tree;
-    const start = t.startOf(n);
-    const end = t.endOf(n);
-    return end > start && t.typeOf(n) === 'identifier' && !isWordChar(t.text.charCodeAt(start - 1)) && !isWordChar(t.text.charCodeAt(end)) &&
-      t.lastStartingBy(start) === n;
+    if (end <= start || isWordChar(t.text.charCodeAt(start - 1)) || isWordChar(t.text.charCodeAt(end))) return -1;
+    const n = t.lastStartingBy(start);
+    return n >= 0 && t.startOf(n) === start && t.endOf(n) === end && t.typeOf(n) === 'identifier' ? n : -1;
   }
 
   /** The numbers of the calls made by `name` whose name is written in [from, to), ascending. */
