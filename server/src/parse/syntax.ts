@@ -10,6 +10,7 @@
  */
 import { Query, type Language, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { getLanguage, wasmRuntime } from './parser';
+import { FIELDS_ANY, FIELDS_NONE, makeShape, shapeOf, type Shape } from './shape';
 
 /** Visit every node under `root` (itself included) in pre-order. `visit` returns false to skip a node's children. */
 export function preorder(root: Node, visit: (node: Node) => boolean | void): void {
@@ -192,24 +193,37 @@ function grow(f: FlatTree): void {
 
 /**
  * Walk the subtree at the cursor into `f` from number `n` on, its root's parent being `up`; returns
- * the number after it. Never moves the cursor above the subtree's root.
+ * the number after it. Never moves the cursor above the subtree's root. What the types tell (`Shape`,
+ * shape.ts) is not asked of the runtime: a child's field when its parent's type gives none, and, with
+ * `exact` (a tree without syntax errors, so without MISSING tokens), an anonymous token's end and
+ * children.
  */
-function walkSubtree(reader: CursorReader, named: Uint8Array, f: FlatTree, n: number, up: number): number {
+function walkSubtree(reader: CursorReader, shape: Shape, f: FlatTree, n: number, up: number, exact: boolean): number {
   const [typeOf, startOf, endOf, fieldOf, idOf, missingOf, first, next, toParent] = reader.fns;
   const t = reader.handle;
+  const { named, leafLength, fieldKinds } = shape;
   const top = n;
   walk: for (;;) {
     if (n === f.typeId.length) grow(f);
     const i = n++;
     const type = (f.typeId[i] = typeOf(t));
     const s = (f.start[i] = startOf(t));
-    const e = (f.end[i] = endOf(t));
-    f.field[i] = fieldOf(t);
+    const length = exact ? leafLength[type] : 0;
     if (f.nodeId) f.nodeId[i] = idOf(t) >>> 0;
     f.parent[i] = up;
-    // Only an empty node can be MISSING.
-    f.flags[i] = (named[type] ? FLAG_NAMED : 0) | (s === e && missingOf(t) ? FLAG_MISSING : 0);
-    if (first(t)) { up = i; continue; }
+    const fields = up >= 0 ? fieldKinds[f.typeId[up]] : FIELDS_NONE;
+    if (length !== 0) {
+      // A token spelled as its type: a leaf, anonymous, never MISSING here.
+      f.end[i] = s + length;
+      f.field[i] = fields === FIELDS_ANY ? fieldOf(t) : 0;
+      f.flags[i] = 0;
+    } else {
+      const e = (f.end[i] = endOf(t));
+      f.field[i] = fields !== FIELDS_NONE ? fieldOf(t) : 0;
+      // Only an empty node can be MISSING.
+      f.flags[i] = (named[type] ? FLAG_NAMED : 0) | (s === e && missingOf(t) ? FLAG_MISSING : 0);
+      if (first(t)) { up = i; continue; }
+    }
     f.after[i] = n;
     if (i === top) break;
     while (!next(t)) {
@@ -222,32 +236,20 @@ function walkSubtree(reader: CursorReader, named: Uint8Array, f: FlatTree, n: nu
   return n;
 }
 
-const namedByLanguage = new WeakMap<Language, Uint8Array>();
-
-/** 1 for each named type id of the language (ERROR included). */
-function namedTypes(language: Language): Uint8Array {
-  let table = namedByLanguage.get(language);
-  if (!table) {
-    table = new Uint8Array(0x10000);
-    for (let id = 0; id < language.types.length; id++) table[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
-    table[ERROR_TYPE_ID] = 1;
-    namedByLanguage.set(language, table);
-  }
-  return table;
-}
-
 /** Whether `flatten` reads through the runtime directly (for the benchmark and tests). */
 export let lastFlattenDirect = false;
 
 /**
  * The whole tree in one walk (see `FlatTree`). Options for tests: `library` walks with the library's
- * cursor, `ids` records each node's `Node.id`.
+ * cursor, `ids` records each node's `Node.id`, `plain` asks the runtime everything (no `Shape`).
  */
-export function flatten(tree: Tree, options: { library?: boolean; ids?: boolean } = {}): FlatTree {
+export function flatten(tree: Tree, options: { library?: boolean; ids?: boolean; plain?: boolean } = {}): FlatTree {
   // Named or anonymous is a property of the (alias) symbol: asked once per type, not per node.
-  const named = namedTypes(tree.language);
-  const f = allocate(Math.max(1, tree.rootNode.descendantCount), !!options.ids);
-  f.count = withReader(tree, !!options.library, (reader) => walkSubtree(reader, named, f, 0, -1));
+  const shape = options.plain ? makeShape(tree.language, undefined) : shapeOf(tree.language);
+  const root = tree.rootNode;
+  const exact = !root.hasError;
+  const f = allocate(Math.max(1, root.descendantCount), !!options.ids);
+  f.count = withReader(tree, !!options.library, (reader) => walkSubtree(reader, shape, f, 0, -1, exact));
   return f;
 }
 
@@ -358,8 +360,10 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
   const P = commonPrefix(oldText, text);
   const Q = commonSuffix(oldText, text, Math.min(oldText.length, text.length) - P);
   const delta = text.length - oldText.length;
-  const named = namedTypes(tree.language);
-  const count = tree.rootNode.descendantCount;
+  const shape = shapeOf(tree.language);
+  const root = tree.rootNode;
+  const count = root.descendantCount;
+  const exact = !root.hasError;
   return withReader(tree, !!options.library, (reader) => {
     const top = topLevelOfTree(reader, count);
     const o = old.top;
@@ -397,7 +401,7 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
       if (top.index[k] !== n) return undefined;
       goto(reader.handle, n);
       const from = n;
-      n = walkSubtree(reader, named, f, n, 0);
+      n = walkSubtree(reader, shape, f, n, 0, exact);
       top.clean[k] = isClean(f, from, n) ? 1 : 0;
     }
     top.clean.set(o.clean.subarray(oldN - q), newN - q);
