@@ -19,8 +19,8 @@ import type { Language } from 'web-tree-sitter';
 import nodeTypes from 'tree-sitter-python/src/node-types.json';
 import grammarPackage from 'tree-sitter-python/package.json';
 
-/** tree-sitter's type id of ERROR nodes. */
-const ERROR_TYPE_ID = 0xffff;
+/** tree-sitter's type id of ERROR nodes (syntax.ts passes it on to the rest of the analysis). */
+export const ERROR_TYPE_ID = 0xffff;
 
 /** Per type id (ERROR's 0xffff included). */
 export interface Shape {

@@ -10,7 +10,7 @@
  */
 import { Query, type Language, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { getLanguage, wasmRuntime } from './parser';
-import { FIELDS_ANY, FIELDS_NONE, makeShape, shapeOf, type Shape } from './shape';
+import { ERROR_TYPE_ID, FIELDS_ANY, FIELDS_NONE, makeShape, shapeOf, type Shape } from './shape';
 
 /** Visit every node under `root` (itself included) in pre-order. `visit` returns false to skip a node's children. */
 export function preorder(root: Node, visit: (node: Node) => boolean | void): void {
@@ -40,8 +40,8 @@ export function syntaxErrors(tree: Tree): number {
 /** Per-node flags in a `FlatTree`. */
 export const FLAG_NAMED = 1;
 export const FLAG_MISSING = 2;
-/** tree-sitter's type id of ERROR nodes. */
-export const ERROR_TYPE_ID = 0xffff;
+/** tree-sitter's type id of ERROR nodes (defined in shape.ts, with what the walk knows of each type). */
+export { ERROR_TYPE_ID };
 
 /**
  * A whole tree as columns, nodes numbered in pre-order (document order, a parent before its
