@@ -1,8 +1,9 @@
 /**
  * The analysis reads trees through `SyntaxTree` (parse/mirror.ts), built in one walk, instead of
  * web-tree-sitter's `Node`. These tests hold the two to the same answers, node by node, on every
- * Python file in the repository, on broken code and on odd line endings, both with the walk that calls
- * the runtime directly and with the library's cursor.
+ * Python file in the repository, on broken code and on odd line endings, with the walk that reads the
+ * tree out of the runtime's memory, the one that calls the runtime's cursor directly and the library's
+ * cursor.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as fs from 'node:fs';
@@ -11,7 +12,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
 import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
-import { flatten, lastFlattenDirect, preorder } from '../../server/src/parse/syntax';
+import { flatten, lastFlattenDirect, lastWalkMemory, preorder } from '../../server/src/parse/syntax';
 import { SyntaxTree, type SyntaxNode } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
 import { analyzeSyntax } from '../../server/src/analyze';
@@ -96,10 +97,13 @@ function compare(tree: Tree, source: string, mirror: SyntaxTree): void {
 describe('SyntaxTree mirrors the web-tree-sitter tree', () => {
   const files = [...pythonFiles(path.join(ROOT, 'samples')), ...pythonFiles(path.join(ROOT, 'tests'))];
 
-  it('walks through the runtime directly here (the fast path is the one under test)', () => {
+  it('reads the tree out of memory here, and calls the runtime directly when asked for the cursor (the fast paths are the ones under test)', () => {
     const parser = createParser();
     const tree = parser.parse('x = 1\n')!;
     flatten(tree);
+    expect(lastWalkMemory).toBe(true);
+    flatten(tree, { cursor: true });
+    expect(lastWalkMemory).toBe(false);
     expect(lastFlattenDirect).toBe(true);
     tree.delete();
     parser.delete();
@@ -122,10 +126,10 @@ describe('SyntaxTree mirrors the web-tree-sitter tree', () => {
     const tree = parser.parse(parserText(source as string))!;
     try {
       compare(tree, source as string, new SyntaxTree(tree, source as string, flatten(tree, { ids: true })));
-      // The library's cursor gives the same columns as the direct walk.
+      // The library's cursor and the runtime's give the same columns as the memory walk.
       const a = flatten(tree, { ids: true });
-      const b = flatten(tree, { library: true, ids: true });
-      expect(b).toEqual(a);
+      expect(flatten(tree, { library: true, ids: true })).toEqual(a);
+      expect(flatten(tree, { cursor: true, ids: true })).toEqual(a);
     } finally {
       tree.delete();
       parser.delete();

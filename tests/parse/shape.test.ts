@@ -77,7 +77,7 @@ describe('the walk with the shape gives the columns of the walk that asks everyt
         const tree = parser.parse(parserText(text))!;
         try {
           if (tree.rootNode.hasError) broken++; else clean++;
-          const fast = flatten(tree);
+          const fast = flatten(tree, { cursor: true });
           const plain = flatten(tree, { plain: true });
           expect(fast.count, `copy ${k}`).toBe(plain.count);
           for (const c of FLAT_COLUMNS) expect(fast[c].subarray(0, fast.count), `copy ${k}: ${c}`).toEqual(plain[c].subarray(0, plain.count));

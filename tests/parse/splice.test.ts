@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
-import { FLAT_COLUMNS, bufferOf, commonPrefix, commonSuffix, flatten, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
+import { FLAT_COLUMNS, bufferOf, commonPrefix, commonSuffix, flatten, lastWalkMemory, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
 import { MirrorCache } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
 import { generateFile, rng } from '../../scripts/bench/generate.mjs';
@@ -104,7 +104,8 @@ function fuzz(text: string, seed: number, steps: number, undo = false): { splice
         copied += s.prefix + s.suffix;
         total += s.top.typeId.length;
       }
-      const d = difference(mirror.columns, flatten(tree));
+      // Against the runtime's cursor: the splice read the changed statements out of memory.
+      const d = difference(mirror.columns, flatten(tree, { cursor: true }));
       if (d) expect.fail(`seed ${seed} step ${step}: ${JSON.stringify(e)} (prefix ${s?.prefix}, suffix ${s?.suffix}): ${d}`);
     }
   } finally {
@@ -180,16 +181,19 @@ describe('spliced mirror', () => {
     doc.dispose();
   });
 
-  it('splices the same columns with the library cursor as with the runtime', () => {
+  it('splices the same columns with the library cursor, the runtime cursor and memory', () => {
     const text = 'import torch\n\ndef f():\n    pass\n\ndef g():\n    return torch.ones(3)\n';
     const doc = new PythonDocument('file:///b.py', 1, text);
     const flat = flatten(doc.tree!);
     const old = { flat, top: topLevelOf(flat), text: doc.text };
     doc.applyChanges([{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 8 } }, text: 'return 1' }], 2);
     const direct = splice(old, doc.tree!, doc.text);
+    expect(lastWalkMemory).toBe(true);
     const library = splice(old, doc.tree!, doc.text, { library: true });
-    expect(direct && library).toBeTruthy();
+    const cursor = splice(old, doc.tree!, doc.text, { cursor: true });
+    expect(direct && library && cursor).toBeTruthy();
     expect(columns(library!.flat)).toEqual(columns(direct!.flat));
+    expect(columns(cursor!.flat)).toEqual(columns(direct!.flat));
     expect(columns(direct!.flat)).toEqual(columns(flatten(doc.tree!)));
     expect([direct!.prefix, direct!.suffix]).toEqual([1, 1]);
     doc.dispose();

@@ -9,8 +9,9 @@
  * cursor in Framewise is created here and deleted in a `finally`.
  */
 import { Query, type Language, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
-import { getLanguage, wasmRuntime } from './parser';
+import { createParser, getLanguage, wasmRuntime } from './parser';
 import { ERROR_TYPE_ID, FIELDS_ANY, FIELDS_NONE, makeShape, shapeOf, type Shape } from './shape';
+import { languageAddress, MemoryLayoutError, readTables, rootStartBytes, rootSymbol, runtimeHeap, treeAddress, walkMemory, type LanguageTables } from './memory';
 
 /** Visit every node under `root` (itself included) in pre-order. `visit` returns false to skip a node's children. */
 export function preorder(root: Node, visit: (node: Node) => boolean | void): void {
@@ -239,18 +240,136 @@ function walkSubtree(reader: CursorReader, shape: Shape, f: FlatTree, n: number,
 /** Whether `flatten` reads through the runtime directly (for the benchmark and tests). */
 export let lastFlattenDirect = false;
 
+/** Whether the last `flatten` or `splice` read the tree out of the runtime's memory (memory.ts). */
+export let lastWalkMemory = false;
+
+/** How `flatten` and `splice` may read the tree; tests ask for the slower ways to compare them. */
+export interface WalkOptions {
+  /** the library's cursor methods (no direct calls into the runtime, no memory reads) */
+  library?: boolean;
+  /** the runtime's cursor functions, not its memory */
+  cursor?: boolean;
+}
+
 /**
- * The whole tree in one walk (see `FlatTree`). Options for tests: `library` walks with the library's
- * cursor, `ids` records each node's `Node.id`, `plain` asks the runtime everything (no `Shape`).
+ * The tables for reading `language`'s trees out of memory, once they have passed the probe
+ * (`probeMemoryWalk`); null when they cannot be read or did not pass.
  */
-export function flatten(tree: Tree, options: { library?: boolean; ids?: boolean; plain?: boolean } = {}): FlatTree {
-  // Named or anonymous is a property of the (alias) symbol: asked once per type, not per node.
-  const shape = options.plain ? makeShape(tree.language, undefined) : shapeOf(tree.language);
+const memoryTables = new WeakMap<Language, LanguageTables | null>();
+
+function memoryTablesFor(language: Language): LanguageTables | undefined {
+  let tables = memoryTables.get(language);
+  if (tables === undefined) {
+    memoryTables.set(language, null);
+    const heap = runtimeHeap();
+    const address = languageAddress(language);
+    const read = heap && address ? readTables(heap, address, language) : undefined;
+    tables = read && probeMemoryWalk(language, read) ? read : null;
+    memoryTables.set(language, tables);
+  }
+  return tables ?? undefined;
+}
+
+/** Whether trees of `language` are read out of memory (tests and the benchmark). */
+export function memoryWalkAvailable(language: Language = getLanguage()): boolean {
+  return !!memoryTablesFor(language);
+}
+
+/**
+ * Python that exercises what the memory walk reads: fields given through hidden rules (a `block`'s
+ * statements, a call's arguments), aliases (`is not`, `not in`, keyword identifiers), extras
+ * (comments inside expressions), strings with escapes and interpolation (an external scanner's
+ * tokens), non-ASCII text and a character outside the BMP, decorators, `match`, a long repetition,
+ * Python 2 statements, and, in the second, ERROR and MISSING nodes.
+ */
+const MEMORY_PROBES = [
+  [
+    '# coding: utf-8', 'import torch.nn as nn, jax', 'from . import (a, b as c)', '@jax.jit', 'def f(x: "int" = 1, *a, k=2, **kw) -> int:',
+    "    '''doc \\n ä 😀'''", '    y = x if x is not None else [i for i in a if i not in kw]  # tail', '    print(f"{y!r:>{k}} {x}\\t", end="")',
+    '    return (y  # inner', '            + 1)', 'class C(nn.Module, metaclass=M):', '    async def g(self):', '        async with a as (b, c): await b',
+    '        match self:', '            case [1, *rest] | {"k": _} if rest: pass', '            case C(x=1): del x', 'lambda *, z=0: z ** -1',
+    `x = [${Array.from({ length: 300 }, (_, i) => i).join(', ')}]`, 'try:\n    pass\nexcept* (E, F) as e:\n    raise\nfinally:\n    ...', 'global q; nonlocal r',
+    'print >> sys.stderr, "x"', 'exec "code"', 'type T[U] = list[U]', 'w = yield from z', 'for i, *j in k: continue', 'else_ = 1',
+  ].join('\n') + '\n',
+  ['def broken(:', '    x = (1, 2', '    return x +', 'class', 'if x', '    y = [1,, 2]', 'print("unterminated', 'z = {1: }', 'def ok(): pass', ''].join('\n'),
+];
+
+/** Walk the probes both ways and compare every column (see memory.ts). */
+function probeMemoryWalk(language: Language, tables: LanguageTables): boolean {
+  let parser;
+  try {
+    parser = createParser();
+    if (parser.language !== language) return false;
+    for (const source of MEMORY_PROBES) {
+      const tree = parser.parse(source);
+      if (!tree) return false;
+      try {
+        const a = flattenWithCursor(tree, false, true, shapeOf(language));
+        const b = flattenFromMemory(tree, tables, shapeOf(language), true);
+        if (!b || !sameColumns(a, b)) return false;
+      } finally {
+        tree.delete();
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    parser?.delete();
+  }
+}
+
+/** Whether two flat trees hold the same nodes, column by column (node ids too when both have them). */
+export function sameColumns(a: FlatTree, b: FlatTree): boolean {
+  if (a.count !== b.count) return false;
+  for (const c of FLAT_COLUMNS) for (let i = 0; i < a.count; i++) if (a[c][i] !== b[c][i]) return false;
+  if (a.nodeId && b.nodeId) for (let i = 0; i < a.count; i++) if (a.nodeId[i] !== b.nodeId[i]) return false;
+  return true;
+}
+
+function flattenWithCursor(tree: Tree, library: boolean, ids: boolean, shape: Shape): FlatTree {
   const root = tree.rootNode;
   const exact = !root.hasError;
-  const f = allocate(Math.max(1, root.descendantCount), !!options.ids);
-  f.count = withReader(tree, !!options.library, (reader) => walkSubtree(reader, shape, f, 0, -1, exact));
+  const f = allocate(Math.max(1, root.descendantCount), ids);
+  f.count = withReader(tree, library, (reader) => walkSubtree(reader, shape, f, 0, -1, exact));
   return f;
+}
+
+/** The whole tree read out of memory; undefined when the memory did not read as a tree. */
+function flattenFromMemory(tree: Tree, tables: LanguageTables, shape: Shape, ids: boolean): FlatTree | undefined {
+  const heap = runtimeHeap();
+  const address = treeAddress(tree);
+  if (!heap || !address) return undefined;
+  const count = tree.rootNode.descendantCount;
+  const f = allocate(Math.max(1, count), ids);
+  try {
+    f.count = walkMemory(heap, tables, shape.named, f, () => { grow(f); return f; }, 0, -1, address,
+      rootStartBytes(heap, address), tables.publicType[rootSymbol(heap, address)], 0, count);
+  } catch (e) {
+    if (e instanceof MemoryLayoutError) return undefined;
+    throw e;
+  }
+  return f.count === count ? f : undefined;
+}
+
+/**
+ * The whole tree in one walk (see `FlatTree`): out of the runtime's memory where that has passed
+ * its probe (memory.ts), else with the runtime's cursor. Options for tests: `library` and `cursor`
+ * (`WalkOptions`), `ids` records each node's `Node.id`, `plain` asks the cursor everything (no `Shape`).
+ */
+export function flatten(tree: Tree, options: WalkOptions & { ids?: boolean; plain?: boolean } = {}): FlatTree {
+  const language = tree.language;
+  const tables = options.library || options.cursor || options.plain ? undefined : memoryTablesFor(language);
+  if (tables) {
+    const f = flattenFromMemory(tree, tables, shapeOf(language), !!options.ids);
+    lastWalkMemory = !!f;
+    if (f) return f;
+    // Memory that did not read as the tree the runtime reports: never again for this language.
+    memoryTables.set(language, null);
+  }
+  lastWalkMemory = false;
+  // Named or anonymous is a property of the (alias) symbol: asked once per type, not per node.
+  return flattenWithCursor(tree, !!options.library, !!options.ids, options.plain ? makeShape(language, undefined) : shapeOf(language));
 }
 
 /** The module's children as the tree's walk numbers them: where each starts in the columns, its type and span. */
@@ -355,7 +474,7 @@ export function commonSuffix(a: string, b: string, max: number): number {
  * `options.spare`: a buffer to write the new columns into when it is big enough (`bufferOf` an older
  * version's columns that nothing reads any more).
  */
-export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tree: Tree, text: string, options: { library?: boolean; spare?: ArrayBuffer } = {}): Splice | undefined {
+export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tree: Tree, text: string, options: WalkOptions & { spare?: ArrayBuffer } = {}): Splice | undefined {
   const oldText = old.text;
   const P = commonPrefix(oldText, text);
   const Q = commonSuffix(oldText, text, Math.min(oldText.length, text.length) - P);
@@ -364,6 +483,9 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
   const root = tree.rootNode;
   const count = root.descendantCount;
   const exact = !root.hasError;
+  const language = tree.language;
+  const tables = options.library || options.cursor ? undefined : memoryTablesFor(language);
+  lastWalkMemory = !!tables;
   return withReader(tree, !!options.library, (reader) => {
     const top = topLevelOfTree(reader, count);
     const o = old.top;
@@ -394,14 +516,28 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
     f.parent[0] = -1;
     f.after[0] = count;
     // The changed middle, walked from the new tree.
-    const goto = reader.fns[10];
+    const [typeOf, startOf, , fieldOf, idOf, , , , , , goto] = reader.fns;
+    const t = reader.handle;
     let n = prefixEnd;
     top.clean.set(o.clean.subarray(0, p));
     for (let k = p; k < newN - q; k++) {
       if (top.index[k] !== n) return undefined;
-      goto(reader.handle, n);
+      goto(t, n);
       const from = n;
-      n = walkSubtree(reader, shape, f, n, 0, exact);
+      const heap = tables && runtimeHeap();
+      if (tables && heap) {
+        // The statement read out of memory from its node (its `Node.id` is the address of its
+        // `Subtree`), with the type and field the cursor gives it there.
+        try {
+          n = walkMemory(heap, tables, shape.named, f, () => { grow(f); return f; }, n, 0, idOf(t) >>> 0, startOf(t) * 2, typeOf(t), fieldOf(t), count);
+        } catch (e) {
+          if (!(e instanceof MemoryLayoutError)) throw e;
+          memoryTables.set(language, null);
+          return undefined;
+        }
+      } else {
+        n = walkSubtree(reader, shape, f, n, 0, exact);
+      }
       top.clean[k] = isClean(f, from, n) ? 1 : 0;
     }
     top.clean.set(o.clean.subarray(oldN - q), newN - q);
