@@ -196,65 +196,63 @@ function growStacks(): void {
  * Walk the node whose `Subtree` is at `slot` into `f` from number `n` on (its parent being `up`),
  * in pre-order, as the cursor would; returns the number after it. `startBytes` is where the node
  * starts (after its padding), `type` its public type id (an alias applied), `field` its field id.
- * `ensure(n)` makes room for node `n`; `limit` is the most nodes the tree has (a walk past it means
- * the memory was misread). `named`: 1 per named type id.
+ * `limit` is the number of nodes the tree has: `f` must have room for that many, and a walk past it
+ * means the memory was misread. `named`: 1 per named type id.
  */
 export function walkMemory(
-  heap: Heap, tables: LanguageTables, named: Uint8Array, f: Columns, ensure: (n: number) => Columns,
+  heap: Heap, tables: LanguageTables, named: Uint8Array, f: Columns,
   n: number, up: number, slot: number, startBytes: number, type: number, field: number, limit: number,
 ): number {
   const { u8, u16, u32 } = heap;
-  const { publicType, alias: aliasOf, field: fieldOf, width } = tables;
+  const { publicType, alias: aliasOf, field: fieldOf, width, productions } = tables;
+  const { typeId, start: startCol, end: endCol, field: fieldCol, parent: parentCol, after: afterCol, flags: flagsCol, nodeId } = f;
+  if (typeId.length < limit) throw new RangeError('walkMemory: columns shorter than the tree');
   const size8 = u8.length;
-  const ids = !!f.nodeId;
-  let cols = f;
   // The node itself.
-  const emit = (at: number, s: number, t: number, fld: number, parent: number, missing: boolean): number => {
-    if (n >= limit) throw new MemoryLayoutError('more nodes in memory than the tree has');
-    if (n >= cols.typeId.length) cols = ensure(n);
-    const i = n++;
-    cols.typeId[i] = t;
-    cols.start[i] = s >>> 1;
-    cols.field[i] = fld;
-    cols.parent[i] = parent;
-    cols.flags[i] = (named[t] ? 1 : 0) | (missing ? 2 : 0);
-    if (ids) cols.nodeId![i] = at;
-    return i;
-  };
   let b0 = u8[slot];
-  let depth = 0;
+  let ptr = 0;
+  let count = 0;
+  let missing: boolean;
+  let size: number;
   if (b0 & INLINE) {
-    const i = emit(slot, startBytes, type, field, up, (b0 & INLINE_MISSING) !== 0);
-    cols.end[i] = (startBytes + u8[slot + 7]) >>> 1;
-    cols.after[i] = n;
-    return n;
-  }
-  {
-    const ptr = u32[slot >>> 2];
+    missing = (b0 & INLINE_MISSING) !== 0;
+    size = u8[slot + 7];
+  } else {
+    ptr = u32[slot >>> 2];
     if (ptr === 0 || ptr % 4 !== 0 || ptr + 72 > size8) throw new MemoryLayoutError('a subtree pointer outside memory');
-    const i = emit(slot, startBytes, type, field, up, (u8[ptr + HEAP_FLAGS2] & 2) !== 0);
-    cols.end[i] = (startBytes + u32[(ptr + HEAP_SIZE_BYTES) >>> 2]) >>> 1;
-    const count = u32[(ptr + HEAP_CHILD_COUNT) >>> 2];
-    if (count === 0) { cols.after[i] = n; return n; }
+    missing = (u8[ptr + HEAP_FLAGS2] & 2) !== 0;
+    size = u32[(ptr + HEAP_SIZE_BYTES) >>> 2];
+    count = u32[(ptr + HEAP_CHILD_COUNT) >>> 2];
     if (count * SUBTREE_BYTES > ptr) throw new MemoryLayoutError('more children than memory before them');
-    stackPtr[0] = ptr; stackCount[0] = count; stackChild[0] = 0; stackStructural[0] = 0; stackPos[0] = startBytes;
-    stackProduction[0] = u16[(ptr + HEAP_PRODUCTION_ID) >>> 1]; stackNumber[0] = i; stackHidden[0] = -1;
-    depth = 1;
   }
+  if (n >= limit) throw new MemoryLayoutError('more nodes in memory than the tree has');
+  const top = n++;
+  typeId[top] = type;
+  startCol[top] = startBytes >>> 1;
+  endCol[top] = (startBytes + size) >>> 1;
+  fieldCol[top] = field;
+  parentCol[top] = up;
+  flagsCol[top] = (named[type] ? 1 : 0) | (missing ? 2 : 0);
+  if (nodeId) nodeId[top] = slot;
+  if (count === 0) { afterCol[top] = n; return n; }
+  const production = u16[(ptr + HEAP_PRODUCTION_ID) >>> 1];
+  if (production >= productions && production !== 0) throw new MemoryLayoutError('a production id past the language\'s');
+  stackPtr[0] = ptr; stackCount[0] = count; stackChild[0] = 0; stackStructural[0] = 0; stackPos[0] = startBytes;
+  stackProduction[0] = production; stackNumber[0] = top; stackHidden[0] = -1;
+  let depth = 1;
   while (depth > 0) {
     const d = depth - 1;
     const c = stackChild[d];
-    const count = stackCount[d];
+    count = stackCount[d];
     if (c === count) {
       depth--;
-      if (stackHidden[d] < 0) cols.after[stackNumber[d]] = n;
+      if (stackHidden[d] < 0) afterCol[stackNumber[d]] = n;
       continue;
     }
-    const ptr = stackPtr[d];
-    const at = ptr - (count - c) * SUBTREE_BYTES;
+    const at = stackPtr[d] - (count - c) * SUBTREE_BYTES;
     stackChild[d] = c + 1;
     b0 = u8[at];
-    let visible: boolean, extra: boolean, missing: boolean, symbol: number, padding: number, size: number, child = 0;
+    let visible: boolean, extra: boolean, symbol: number, padding: number, child = 0;
     if (b0 & INLINE) {
       visible = (b0 & INLINE_VISIBLE) !== 0;
       extra = (b0 & INLINE_EXTRA) !== 0;
@@ -276,11 +274,10 @@ export function walkMemory(
     // The first child starts where its parent does (the parent's padding is its first leaf's).
     const start = c === 0 ? stackPos[d] : stackPos[d] + padding;
     stackPos[d] = start + size;
-    const production = stackProduction[d];
-    if (production >= tables.productions && production !== 0) throw new MemoryLayoutError('a production id past the language\'s');
     let fld = 0;
     let aliased = 0;
     if (!extra) {
+      const production = stackProduction[d];
       const s = stackStructural[d]++;
       // (An ERROR node, production 0, can have more children than any production: no field then.)
       if (s < width) {
@@ -289,28 +286,37 @@ export function walkMemory(
       }
       if (fld === 0 && stackHidden[d] > 0) fld = stackHidden[d];
     }
-    if (visible || aliased !== 0) {
-      const t = aliased !== 0 ? aliased : publicType[symbol];
-      const i = emit(at, start, t, fld, stackNumber[d], missing);
-      cols.end[i] = (start + size) >>> 1;
-      const kids = child === 0 ? 0 : u32[(child + HEAP_CHILD_COUNT) >>> 2];
-      if (kids === 0) { cols.after[i] = n; continue; }
+    let kids = 0;
+    if (child !== 0) {
+      kids = u32[(child + HEAP_CHILD_COUNT) >>> 2];
       if (kids * SUBTREE_BYTES > child) throw new MemoryLayoutError('more children than memory before them');
-      if (depth === stackPtr.length) growStacks();
-      stackPtr[depth] = child; stackCount[depth] = kids; stackChild[depth] = 0; stackStructural[depth] = 0; stackPos[depth] = start;
-      stackProduction[depth] = u16[(child + HEAP_PRODUCTION_ID) >>> 1]; stackNumber[depth] = i; stackHidden[depth] = -1;
-      depth++;
-    } else if (child !== 0) {
-      const kids = u32[(child + HEAP_CHILD_COUNT) >>> 2];
-      if (kids === 0 || u32[(child + HEAP_VISIBLE_CHILD_COUNT) >>> 2] === 0) continue;
-      if (kids * SUBTREE_BYTES > child) throw new MemoryLayoutError('more children than memory before them');
-      if (depth === stackPtr.length) growStacks();
-      stackPtr[depth] = child; stackCount[depth] = kids; stackChild[depth] = 0; stackStructural[depth] = 0; stackPos[depth] = start;
-      stackProduction[depth] = u16[(child + HEAP_PRODUCTION_ID) >>> 1]; stackNumber[depth] = stackNumber[d];
-      // A hidden node's own field, for its children that have none (0 when it is extra or has none).
-      stackHidden[depth] = fld;
-      depth++;
     }
+    if (visible || aliased !== 0) {
+      if (n >= limit) throw new MemoryLayoutError('more nodes in memory than the tree has');
+      const i = n++;
+      const t = aliased !== 0 ? aliased : publicType[symbol];
+      typeId[i] = t;
+      startCol[i] = start >>> 1;
+      endCol[i] = (start + size) >>> 1;
+      fieldCol[i] = fld;
+      parentCol[i] = stackNumber[d];
+      flagsCol[i] = (named[t] ? 1 : 0) | (missing ? 2 : 0);
+      if (nodeId) nodeId[i] = at;
+      if (kids === 0) { afterCol[i] = n; continue; }
+      if (depth === stackPtr.length) growStacks();
+      stackNumber[depth] = i; stackHidden[depth] = -1;
+    } else {
+      if (kids === 0 || u32[(child + HEAP_VISIBLE_CHILD_COUNT) >>> 2] === 0) continue;
+      if (depth === stackPtr.length) growStacks();
+      // A hidden node: its children are its visible parent's; they inherit its own field (0 when
+      // it is extra or has none).
+      stackNumber[depth] = stackNumber[d]; stackHidden[depth] = fld;
+    }
+    const production = u16[(child + HEAP_PRODUCTION_ID) >>> 1];
+    if (production >= productions && production !== 0) throw new MemoryLayoutError('a production id past the language\'s');
+    stackPtr[depth] = child; stackCount[depth] = kids; stackChild[depth] = 0; stackStructural[depth] = 0; stackPos[depth] = start;
+    stackProduction[depth] = production;
+    depth++;
   }
   return n;
 }

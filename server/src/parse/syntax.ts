@@ -343,7 +343,7 @@ function flattenFromMemory(tree: Tree, tables: LanguageTables, shape: Shape, ids
   const count = tree.rootNode.descendantCount;
   const f = allocate(Math.max(1, count), ids);
   try {
-    f.count = walkMemory(heap, tables, shape.named, f, () => { grow(f); return f; }, 0, -1, address,
+    f.count = walkMemory(heap, tables, shape.named, f, 0, -1, address,
       rootStartBytes(heap, address), tables.publicType[rootSymbol(heap, address)], 0, count);
   } catch (e) {
     if (e instanceof MemoryLayoutError) return undefined;
@@ -529,7 +529,7 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
         // The statement read out of memory from its node (its `Node.id` is the address of its
         // `Subtree`), with the type and field the cursor gives it there.
         try {
-          n = walkMemory(heap, tables, shape.named, f, () => { grow(f); return f; }, n, 0, idOf(t) >>> 0, startOf(t) * 2, typeOf(t), fieldOf(t), count);
+          n = walkMemory(heap, tables, shape.named, f, n, 0, idOf(t) >>> 0, startOf(t) * 2, typeOf(t), fieldOf(t), count);
         } catch (e) {
           if (!(e instanceof MemoryLayoutError)) throw e;
           memoryTables.set(language, null);
