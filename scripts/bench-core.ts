@@ -11,11 +11,12 @@ import { analyzeSyntax, analyzeTree, enabledRules } from '../server/src/analyze'
 import { analyzeTextSync } from '../server/src/engine';
 import { IncrementalAnalysis } from '../server/src/incremental';
 import { Facts, FACT_NODE_TYPES } from '../server/src/resolve/facts';
+import { memoryWalkAvailable } from '../server/src/parse/syntax';
 import { ALL_RULES } from '../server/src/rules/index';
 import type { Settings } from '../server/src/config/settings';
 export { SERVER_NODE_ARGS } from '../client/src/serverArgs';
 
-export { IncrementalAnalysis, MirrorCache, getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeSyntax, analyzeTree, analyzeTextSync, ALL_RULES };
+export { memoryWalkAvailable, IncrementalAnalysis, MirrorCache, getLanguage, initParser, createParser, safeParse, PythonDocument, lineStarts, positionAt, analyzeSyntax, analyzeTree, analyzeTextSync, ALL_RULES };
 
 export const SELECT_ALL: Settings = { select: ['ALL'] };
 

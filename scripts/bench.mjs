@@ -246,6 +246,9 @@ const core = await buildCore();
 const SERVER_ARGS = process.env.FRAMEWISE_BENCH_SERVER_ARGS !== undefined ? process.env.FRAMEWISE_BENCH_SERVER_ARGS.split(' ').filter(Boolean) : [...core.SERVER_NODE_ARGS];
 results.serverArgs = SERVER_ARGS;
 await core.initParser();
+// How the mirror walk reads trees here: out of the runtime's memory (parse/memory.ts) once its probe
+// passed, else with the runtime's cursor.
+results.walk = core.memoryWalkAvailable() ? 'memory' : 'cursor';
 const parser = core.createParser();
 results.rules = core.ruleCount();
 
@@ -562,6 +565,7 @@ if (want('pyright')) {
 
 results.machine.loadAverageAtEnd = os.loadavg().map((x) => +x.toFixed(2));
 fs.writeFileSync(path.join(TMP, 'bench-results.json'), JSON.stringify(results, null, 2));
+console.log(`\nmirror walk: ${results.walk === 'memory' ? 'out of the runtime\'s memory (server/src/parse/memory.ts)' : 'with the runtime\'s cursor (the memory walk\'s probe did not pass)'}`);
 console.log(`\nserver started with: node ${[...SERVER_ARGS, 'dist/server.js', '--stdio'].join(' ')}`);
 console.log(`\nmachine: ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memoryGiB} GiB, Node ${process.version}; load average ${results.machine.loadAverageAtStart.join('/')} at start, ${results.machine.loadAverageAtEnd.join('/')} at end`);
 console.log(`results: ${path.relative(ROOT, path.join(TMP, 'bench-results.json'))}`);
