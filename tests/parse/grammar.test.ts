@@ -105,4 +105,38 @@ describe('safeParse', () => {
       parser.delete();
     }
   });
+
+  it('reads the text in pieces and gives the tree of the whole string, whatever falls on a piece boundary', () => {
+    const parser = createParser();
+    const whole = createParser();
+    try {
+      // A character outside the BMP (two UTF-16 units) across every offset near the 1,024-character
+      // boundaries, in a name, a string and a comment; then the same file re-parsed after an edit.
+      for (let pad = 1010; pad < 1030; pad++) {
+        const text = `${'#'.repeat(pad)}\n𝒳𝒴 = "😀𝒵" + 𝒳𝒴  # 😀\n${'y = 1\n'.repeat(300)}é = "ü😀"\n`;
+        const tree = safeParse(parser, text)!;
+        const expected = whole.parse(text)!;
+        try {
+          expect(tree.rootNode.toString(), `pad ${pad}`).toBe(expected.rootNode.toString());
+          expect(tree.rootNode.hasError).toBe(false);
+          expect(tree.rootNode.endIndex).toBe(text.length);
+          const edited = text.replace('y = 1\n', 'y = 2\n');
+          tree.edit({ startIndex: pad + 1 + text.slice(pad + 1).indexOf('y = 1') + 4, oldEndIndex: pad + 1 + text.slice(pad + 1).indexOf('y = 1') + 5,
+            newEndIndex: pad + 1 + text.slice(pad + 1).indexOf('y = 1') + 5, startPosition: { row: 2, column: 4 }, oldEndPosition: { row: 2, column: 5 }, newEndPosition: { row: 2, column: 5 } });
+          const again = safeParse(parser, edited, tree)!;
+          const fresh = whole.parse(edited)!;
+          expect(again.rootNode.toString()).toBe(fresh.rootNode.toString());
+          expect(again.rootNode.descendantForIndex(pad + 1).text).toBe('𝒳𝒴');
+          again.delete();
+          fresh.delete();
+        } finally {
+          tree.delete();
+          expected.delete();
+        }
+      }
+    } finally {
+      parser.delete();
+      whole.delete();
+    }
+  });
 });
