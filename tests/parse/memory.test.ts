@@ -13,7 +13,7 @@ import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
 import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
 import { FLAT_COLUMNS, flatten, lastWalkMemory, memoryWalkAvailable, type FlatTree } from '../../server/src/parse/syntax';
-import { languageAddress, readTables, runtimeHeap } from '../../server/src/parse/memory';
+import { languageAddress, MemoryLayoutError, readTables, runtimeHeap, walkMemory } from '../../server/src/parse/memory';
 
 beforeAll(ready);
 
@@ -123,6 +123,27 @@ describe('reading trees out of the runtime\'s memory', () => {
     expect(readTables(heap, address, other({ nodeTypeCount: language.nodeTypeCount + 1 }))).toBeUndefined();
     expect(readTables(heap, address, other({ fieldCount: language.fieldCount - 1 }))).toBeUndefined();
     expect(readTables(heap, address, other({ fields: language.fields.map((f, i) => (i === 3 ? `${f}_` : f)) }))).toBeUndefined();
+  });
+
+  it('stops with MemoryLayoutError, not a wrong tree or an endless loop, on memory that is not a tree', () => {
+    const language = getLanguage();
+    const tables = readTables(runtimeHeap()!, languageAddress(language)!, language)!;
+    const fake = (setup: (u32: Uint32Array) => void) => {
+      const buffer = new ArrayBuffer(1024);
+      const u32 = new Uint32Array(buffer);
+      setup(u32);
+      return { u8: new Uint8Array(buffer), u16: new Uint16Array(buffer), u32 };
+    };
+    const columns = () => ({ typeId: new Uint16Array(8), start: new Uint32Array(8), end: new Uint32Array(8), field: new Uint16Array(8),
+      parent: new Int32Array(8), after: new Int32Array(8), flags: new Uint8Array(8) });
+    const named = new Uint8Array(0x10000);
+    // A pointer past the end of memory.
+    expect(() => walkMemory(fake((u) => { u[2] = 0x100000; }), tables, named, columns(), 0, -1, 8, 0, 1, 0, 8)).toThrow(MemoryLayoutError);
+    // A node claiming more children than there is memory before it.
+    expect(() => walkMemory(fake((u) => { u[2] = 64; u[(64 + 36) / 4] = 1000; }), tables, named, columns(), 0, -1, 8, 0, 1, 0, 8)).toThrow(MemoryLayoutError);
+    // A node whose children are itself: more nodes than the tree has.
+    expect(() => walkMemory(fake((u) => { u[2] = 512; u[(512 + 36) / 4] = 1; u[(512 - 8) / 4] = 512; u[(512 + 44) / 4] = 1; }), tables, named, columns(), 0, -1, 8, 0, 1, 0, 8))
+      .toThrow(MemoryLayoutError);
   });
 
   it('gives each production\'s fields and aliases as the library names them', () => {

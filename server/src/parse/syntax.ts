@@ -337,10 +337,11 @@ function flattenWithCursor(tree: Tree, library: boolean, ids: boolean, shape: Sh
 
 /** The whole tree read out of memory; undefined when the memory did not read as a tree. */
 function flattenFromMemory(tree: Tree, tables: LanguageTables, shape: Shape, ids: boolean): FlatTree | undefined {
-  const heap = runtimeHeap();
   const address = treeAddress(tree);
-  if (!heap || !address) return undefined;
   const count = tree.rootNode.descendantCount;
+  // After the last call into the runtime (a call that grows its memory replaces the views).
+  const heap = runtimeHeap();
+  if (!heap || !address) return undefined;
   const f = allocate(Math.max(1, count), ids);
   try {
     f.count = walkMemory(heap, tables, shape.named, f, 0, -1, address,
@@ -524,12 +525,15 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
       if (top.index[k] !== n) return undefined;
       goto(t, n);
       const from = n;
-      const heap = tables && runtimeHeap();
-      if (tables && heap) {
+      if (tables) {
         // The statement read out of memory from its node (its `Node.id` is the address of its
-        // `Subtree`), with the type and field the cursor gives it there.
+        // `Subtree`), with the type and field the cursor gives it there. The heap's views are taken
+        // after the last call into the runtime (a call that grows its memory replaces them).
+        const slot = idOf(t) >>> 0, startBytes = startOf(t) * 2, type = typeOf(t), field = fieldOf(t);
+        const heap = runtimeHeap();
         try {
-          n = walkMemory(heap, tables, shape.named, f, n, 0, idOf(t) >>> 0, startOf(t) * 2, typeOf(t), fieldOf(t), count);
+          if (!heap) throw new MemoryLayoutError('no heap');
+          n = walkMemory(heap, tables, shape.named, f, n, 0, slot, startBytes, type, field, count);
         } catch (e) {
           if (!(e instanceof MemoryLayoutError)) throw e;
           memoryTables.set(language, null);
