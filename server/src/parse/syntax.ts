@@ -84,8 +84,9 @@ interface CursorReader {
  * The library's cursor methods copy the cursor into a shared transfer buffer, call the runtime and
  * copy it back, for every move and every property. The runtime's `_ts_tree_cursor_*_wasm` functions
  * read and write the cursor in that same buffer, so a walk that owns the buffer from start to end
- * (synchronously) can call them directly: about four times faster. Used when the runtime object is
- * at hand and has those functions; otherwise the library's cursor.
+ * (synchronously) can call them directly: about four times faster. The cursor walk (what `flatten`
+ * and `splice` fall back on when the tree cannot be read out of memory, memory.ts) uses them when
+ * the runtime object is at hand and has those functions; otherwise the library's cursor.
  */
 function directReader(cursor: TreeCursor, tree: Tree): CursorReader | undefined {
   const rt = wasmRuntime() as Record<string, unknown> & { HEAP32?: Int32Array } | undefined;
