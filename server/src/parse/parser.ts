@@ -77,7 +77,7 @@ const PARSE_CHUNK = 1024;
  * surrogate at the end of a piece for a character of its own, an ERROR in the tree (web-tree-sitter's
  * own reads of a string split such characters at 5,119-character boundaries).
  */
-export function pieceEnd(text: string, index: number): number {
+function pieceEnd(text: string, index: number): number {
   const end = index + PARSE_CHUNK;
   const last = text.charCodeAt(end - 1);
   return last >= 0xd800 && last <= 0xdbff ? end + 1 : end;

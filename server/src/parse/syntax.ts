@@ -278,10 +278,11 @@ export function memoryWalkAvailable(language: Language = getLanguage()): boolean
 
 /**
  * Python that exercises what the memory walk reads: fields given through hidden rules (a `block`'s
- * statements, a call's arguments), aliases (`is not`, `not in`, keyword identifiers), extras
- * (comments inside expressions), strings with escapes and interpolation (an external scanner's
- * tokens), non-ASCII text and a character outside the BMP, decorators, `match`, a long repetition,
- * Python 2 statements, and, in the second, ERROR and MISSING nodes.
+ * statements, a call's arguments), the grammar's aliases (`print` and `exec` as names, a case's
+ * block, `with … as` targets, an f-string's format spec), `is not` and `not in`, extras (comments
+ * inside expressions), strings with escapes and interpolation (an external scanner's tokens),
+ * non-ASCII text and a character outside the BMP, decorators, `match`, a long repetition, Python 2
+ * statements, and, in the second, ERROR and MISSING nodes.
  */
 const MEMORY_PROBES = [
   [
