@@ -11,21 +11,12 @@ import * as path from 'node:path';
 import type { Language } from 'web-tree-sitter';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
+import { random } from '../helpers/random';
 import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
 import { FLAT_COLUMNS, flatten, lastWalkMemory, memoryWalkAvailable, type FlatTree } from '../../server/src/parse/syntax';
 import { languageAddress, MemoryLayoutError, readTables, runtimeHeap, walkMemory } from '../../server/src/parse/memory';
 
 beforeAll(ready);
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EDITS = ['(', ')', '[', '}', ':', '', ' is  not ', ' not\tin ', '"', "'''", 'f"{', '\n    ', '\n', 'lambda', ',', '#', '\\', 'é😀', 'match x:\n case ', '@'];
 

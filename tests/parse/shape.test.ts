@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
+import { random } from '../helpers/random';
 import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
 import { FLAT_COLUMNS, flatten } from '../../server/src/parse/syntax';
 import { FIELDS_ANY, FIELDS_NAMED, FIELDS_NONE, describes, makeShape, shapeOf } from '../../server/src/parse/shape';
@@ -45,16 +46,6 @@ describe('the shape of the Python grammar', () => {
     expect(none.named).toEqual(shapeOf(getLanguage()).named);
   });
 });
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EDITS = ['(', ')', ':', '', ' is  not ', ' not\tin ', '"', '\n    ', 'lambda', ','];
 

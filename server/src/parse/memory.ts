@@ -25,6 +25,7 @@
  */
 import type { Language, Tree } from 'web-tree-sitter';
 import { wasmRuntime } from './parser';
+import type { FlatTree } from './syntax';
 
 /** The runtime's views of its memory (read afresh at each walk: they are replaced when memory grows). */
 interface Heap {
@@ -154,24 +155,6 @@ export function readTables(heap: Heap, address: number, language: Language): Lan
   return { publicType, alias, field, width, productions };
 }
 
-/** The columns the memory walk writes (syntax.ts's `FlatTree`, reduced to what is written here). */
-export interface Columns {
-  typeId: Uint16Array;
-  start: Uint32Array;
-  end: Uint32Array;
-  field: Uint16Array;
-  parent: Int32Array;
-  after: Int32Array;
-  flags: Uint8Array;
-  nodeId?: Uint32Array;
-}
-
-/** What `walkMemory` needs beyond the node to start from. */
-export interface MemoryReader {
-  heap: () => Heap | undefined;
-  tables: LanguageTables;
-}
-
 /** Thrown when the tree in memory does not look like a tree (the caller walks with the cursor). */
 export class MemoryLayoutError extends Error {}
 
@@ -200,7 +183,7 @@ function growStacks(): void {
  * means the memory was misread. `named`: 1 per named type id.
  */
 export function walkMemory(
-  heap: Heap, tables: LanguageTables, named: Uint8Array, f: Columns,
+  heap: Heap, tables: LanguageTables, named: Uint8Array, f: Omit<FlatTree, 'count'>,
   n: number, up: number, slot: number, startBytes: number, type: number, field: number, limit: number,
 ): number {
   const { u8, u16, u32 } = heap;
