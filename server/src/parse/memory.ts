@@ -19,9 +19,10 @@
  * generated parser), `Subtree` and its heap data the runtime's (web-tree-sitter 0.27). Neither is a
  * public interface, so nothing is taken on trust: the language's numbers are checked against what
  * the library reports (ABI version, symbol and field counts, every field's name), and before the
- * first walk `memoryReaderFor` walks a probe file both ways, the cursor's and this, and compares
- * every column of every node (types, spans, fields, parents, flags, node ids), on a clean tree and
- * on one with ERROR and MISSING nodes. Any difference and the walk stays with the cursor.
+ * first walk syntax.ts (`probeMemoryWalk`) walks probe files both ways, the cursor's and this, and
+ * compares every column of every node (types, spans, fields, parents, flags, node ids), on a clean
+ * tree and on one with ERROR and MISSING nodes. Any difference, or a later walk that meets memory
+ * not shaped like a tree (`MemoryLayoutError`), and the walk stays with the cursor.
  */
 import type { Language, Tree } from 'web-tree-sitter';
 import { wasmRuntime } from './parser';
