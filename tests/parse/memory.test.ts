@@ -11,25 +11,14 @@ import * as path from 'node:path';
 import type { Language } from 'web-tree-sitter';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
-import { random } from '../helpers/random';
+import { rng } from '../../scripts/bench/generate.mjs';
 import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
-import { FLAT_COLUMNS, flatten, lastWalkMemory, memoryWalkAvailable, type FlatTree } from '../../server/src/parse/syntax';
+import { columnDifference, flatten, lastWalkMemory, memoryWalkAvailable } from '../../server/src/parse/syntax';
 import { languageAddress, MemoryLayoutError, readTables, runtimeHeap, walkMemory } from '../../server/src/parse/memory';
 
 beforeAll(ready);
 
 const EDITS = ['(', ')', '[', '}', ':', '', ' is  not ', ' not\tin ', '"', "'''", 'f"{', '\n    ', '\n', 'lambda', ',', '#', '\\', 'é😀', 'match x:\n case ', '@'];
-
-/** The first difference between two walks, or undefined. */
-function difference(a: FlatTree, b: FlatTree): string | undefined {
-  if (a.count !== b.count) return `count ${a.count} / ${b.count}`;
-  for (let i = 0; i < a.count; i++) {
-    for (const c of [...FLAT_COLUMNS, 'nodeId'] as const) {
-      if (a[c]![i] !== b[c]![i]) return `node ${i}: ${c} ${a[c]![i]} / ${b[c]![i]}`;
-    }
-  }
-  return undefined;
-}
 
 /** Parse `text`, walk it out of memory and with the cursor asking everything; the difference if any. */
 function compareWalks(parser: ReturnType<typeof createParser>, text: string): { error: boolean; diff?: string; memory: boolean } {
@@ -38,7 +27,7 @@ function compareWalks(parser: ReturnType<typeof createParser>, text: string): { 
     const fromMemory = flatten(tree, { ids: true });
     const memory = lastWalkMemory;
     const asked = flatten(tree, { plain: true, ids: true });
-    return { error: tree.rootNode.hasError, diff: difference(fromMemory, asked), memory };
+    return { error: tree.rootNode.hasError, diff: columnDifference(fromMemory, asked), memory };
   } finally {
     tree.delete();
   }
@@ -55,7 +44,7 @@ describe('reading trees out of the runtime\'s memory', () => {
 
   it.each(files.map((f) => [path.relative(ROOT, f)]))('%s, and five broken copies: the same columns and node ids as the cursor', (rel) => {
     const source = fs.readFileSync(path.join(ROOT, rel), 'utf8');
-    const next = random(rel.length * 104729 + source.length);
+    const next = rng(rel.length * 104729 + source.length).next;
     const parser = createParser();
     try {
       for (let k = 0; k < 6; k++) {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
-import { random } from '../helpers/random';
+import { rng } from '../../scripts/bench/generate.mjs';
 import { createParser, getLanguage, parserText } from '../../server/src/parse/parser';
 import { FLAT_COLUMNS, flatten } from '../../server/src/parse/syntax';
 import { FIELDS_ANY, FIELDS_NAMED, FIELDS_NONE, describes, makeShape, shapeOf } from '../../server/src/parse/shape';
@@ -56,7 +56,7 @@ describe('the walk with the shape gives the columns of the walk that asks everyt
 
   it.each(files.map((f) => [path.relative(ROOT, f)]))('%s, and four broken copies', (rel) => {
     const source = fs.readFileSync(path.join(ROOT, rel), 'utf8');
-    const next = random(rel.length * 7919 + source.length);
+    const next = rng(rel.length * 7919 + source.length).next;
     const parser = createParser();
     try {
       for (let k = 0; k < 5; k++) {

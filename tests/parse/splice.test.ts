@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
-import { FLAT_COLUMNS, bufferOf, commonPrefix, commonSuffix, flatten, lastWalkMemory, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
+import { FLAT_COLUMNS, bufferOf, columnDifference, commonPrefix, commonSuffix, flatten, lastWalkMemory, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
 import { MirrorCache } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
 import { generateFile, rng } from '../../scripts/bench/generate.mjs';
@@ -64,13 +64,7 @@ function positionOf(text: string, offset: number): { line: number; character: nu
   return { line, character: offset - lineStart };
 }
 
-/** The first difference between two sets of columns, or '' (a plain loop: the arrays are large). */
-function difference(a: FlatTree, b: FlatTree): string {
-  if (a.count !== b.count) return `count ${a.count} ≠ ${b.count}`;
-  for (const c of FLAT_COLUMNS) for (let i = 0; i < a.count; i++) if (a[c][i] !== b[c][i]) return `${c}[${i}]: ${a[c][i]} ≠ ${b[c][i]}`;
-  return '';
-}
-
+/** A flat tree's columns as plain arrays, for `toEqual`. */
 function columns(f: FlatTree): unknown[] {
   return [f.count, ...FLAT_COLUMNS.map((c) => Array.from(f[c].subarray(0, f.count)))];
 }
@@ -105,7 +99,7 @@ function fuzz(text: string, seed: number, steps: number, undo = false): { splice
         total += s.top.typeId.length;
       }
       // Against the runtime's cursor: the splice read the changed statements out of memory.
-      const d = difference(mirror.columns, flatten(tree, { cursor: true }));
+      const d = columnDifference(mirror.columns, flatten(tree, { cursor: true }));
       if (d) expect.fail(`seed ${seed} step ${step}: ${JSON.stringify(e)} (prefix ${s?.prefix}, suffix ${s?.suffix}): ${d}`);
     }
   } finally {

@@ -177,6 +177,19 @@ function growStacks(): void {
 }
 
 /**
+ * Open level `depth` of the walk: the `kids` children of the heap subtree at `ptr`, which starts at
+ * `start` (bytes), under visible node `number`; `hidden` is the level's own field when it is a
+ * hidden node, -1 when it is the visible node itself.
+ */
+function openLevel(u16: Uint16Array, productions: number, depth: number, ptr: number, kids: number, start: number, number: number, hidden: number): void {
+  const production = u16[(ptr + HEAP_PRODUCTION_ID) >>> 1];
+  if (production >= productions && production !== 0) throw new MemoryLayoutError('a production id past the language\'s');
+  if (depth === stackPtr.length) growStacks();
+  stackPtr[depth] = ptr; stackCount[depth] = kids; stackChild[depth] = 0; stackStructural[depth] = 0; stackPos[depth] = start;
+  stackProduction[depth] = production; stackNumber[depth] = number; stackHidden[depth] = hidden;
+}
+
+/**
  * Walk the node whose `Subtree` is at `slot` into `f` from number `n` on (its parent being `up`),
  * in pre-order, as the cursor would; returns the number after it. `startBytes` is where the node
  * starts (after its padding), `type` its public type id (an alias applied), `field` its field id.
@@ -219,10 +232,7 @@ export function walkMemory(
   flagsCol[top] = (named[type] ? 1 : 0) | (missing ? 2 : 0);
   if (nodeId) nodeId[top] = slot;
   if (count === 0) { afterCol[top] = n; return n; }
-  const production = u16[(ptr + HEAP_PRODUCTION_ID) >>> 1];
-  if (production >= productions && production !== 0) throw new MemoryLayoutError('a production id past the language\'s');
-  stackPtr[0] = ptr; stackCount[0] = count; stackChild[0] = 0; stackStructural[0] = 0; stackPos[0] = startBytes;
-  stackProduction[0] = production; stackNumber[0] = top; stackHidden[0] = -1;
+  openLevel(u16, productions, 0, ptr, count, startBytes, top, -1);
   let depth = 1;
   while (depth > 0) {
     const d = depth - 1;
@@ -287,20 +297,12 @@ export function walkMemory(
       flagsCol[i] = (named[t] ? 1 : 0) | (missing ? 2 : 0);
       if (nodeId) nodeId[i] = at;
       if (kids === 0) { afterCol[i] = n; continue; }
-      if (depth === stackPtr.length) growStacks();
-      stackNumber[depth] = i; stackHidden[depth] = -1;
-    } else {
-      if (kids === 0 || u32[(child + HEAP_VISIBLE_CHILD_COUNT) >>> 2] === 0) continue;
-      if (depth === stackPtr.length) growStacks();
+      openLevel(u16, productions, depth++, child, kids, start, i, -1);
+    } else if (kids !== 0 && u32[(child + HEAP_VISIBLE_CHILD_COUNT) >>> 2] !== 0) {
       // A hidden node: its children are its visible parent's; they inherit its own field (0 when
       // it is extra or has none).
-      stackNumber[depth] = stackNumber[d]; stackHidden[depth] = fld;
+      openLevel(u16, productions, depth++, child, kids, start, stackNumber[d], fld);
     }
-    const production = u16[(child + HEAP_PRODUCTION_ID) >>> 1];
-    if (production >= productions && production !== 0) throw new MemoryLayoutError('a production id past the language\'s');
-    stackPtr[depth] = child; stackCount[depth] = kids; stackChild[depth] = 0; stackStructural[depth] = 0; stackPos[depth] = start;
-    stackProduction[depth] = production;
-    depth++;
   }
   return n;
 }
@@ -311,7 +313,7 @@ export function runtimeHeap(): Heap | undefined {
   return rt ? heapOf(rt) : undefined;
 }
 
-/** The address of a tree's `TSTree` (its root `Subtree` is the first 8 bytes) and of its language. */
+/** The address of a tree's `TSTree` (its root `Subtree` is the first 8 bytes). */
 export function treeAddress(tree: Tree): number | undefined {
   const a = (tree as unknown as Record<number, unknown>)[0];
   return typeof a === 'number' && a > 0 ? a : undefined;

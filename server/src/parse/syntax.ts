@@ -308,7 +308,7 @@ function probeMemoryWalk(language: Language, tables: LanguageTables): boolean {
       try {
         const a = flattenWithCursor(tree, false, true, shapeOf(language));
         const b = flattenFromMemory(tree, tables, shapeOf(language), true);
-        if (!b || !sameColumns(a, b)) return false;
+        if (!b || columnDifference(a, b) !== undefined) return false;
       } finally {
         tree.delete();
       }
@@ -321,12 +321,15 @@ function probeMemoryWalk(language: Language, tables: LanguageTables): boolean {
   }
 }
 
-/** Whether two flat trees hold the same nodes, column by column (node ids too when both have them). */
-export function sameColumns(a: FlatTree, b: FlatTree): boolean {
-  if (a.count !== b.count) return false;
-  for (const c of FLAT_COLUMNS) for (let i = 0; i < a.count; i++) if (a[c][i] !== b[c][i]) return false;
-  if (a.nodeId && b.nodeId) for (let i = 0; i < a.count; i++) if (a.nodeId[i] !== b.nodeId[i]) return false;
-  return true;
+/**
+ * The first difference between two flat trees, column by column (node ids too when both have them),
+ * as a message; undefined when they hold the same nodes.
+ */
+export function columnDifference(a: FlatTree, b: FlatTree): string | undefined {
+  if (a.count !== b.count) return `count ${a.count} ≠ ${b.count}`;
+  for (const c of FLAT_COLUMNS) for (let i = 0; i < a.count; i++) if (a[c][i] !== b[c][i]) return `${c}[${i}]: ${a[c][i]} ≠ ${b[c][i]}`;
+  if (a.nodeId && b.nodeId) for (let i = 0; i < a.count; i++) if (a.nodeId[i] !== b.nodeId[i]) return `nodeId[${i}]: ${a.nodeId[i]} ≠ ${b.nodeId[i]}`;
+  return undefined;
 }
 
 function flattenWithCursor(tree: Tree, library: boolean, ids: boolean, shape: Shape): FlatTree {
