@@ -136,7 +136,7 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
   // The numbers of every named node of those types, in document order; facts first, then each node
   // to the rules that visit its type. A node object is made only for a node some handler sees (see
   // `SyntaxTree.node`: made afresh, most die young).
-  const numbers = syntax.numbersOfTypes(types);
+  const numbers = syntax.numbersOfTypes(types, true);
   facts.build(numbers);
   // A rule that needs a package the file never imports (`Rule.requires`) has nothing to report: it
   // visits nothing.

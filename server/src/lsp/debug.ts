@@ -11,6 +11,8 @@
  *   encoding), and the analysis alone (`analysisMs`). The benchmark's server-side keystroke latency.
  * - `framewise/debugWarmUp` (→ { on, done, steps, spentMs }): how far the JIT warm-up got (lsp/warmup.ts);
  *   the benchmark waits for it before typing, as a user reads a file before editing it.
+ * - `framewise/debugIdleGc` (→ { on, collections, spentMs }): the scavenges made between keystrokes
+ *   (lsp/idleGc.ts).
  * - FRAMEWISE_TEST_SLOW_RULE_MS=N: analysing a document whose text contains
  *   `FRAMEWISE_TEST_SLOW_MARKER` blocks for N ms, as a pathologically slow rule would.
  */
@@ -20,6 +22,7 @@ export const DEBUG_DOCUMENT_TEXT_REQUEST = 'framewise/debugDocumentText';
 export const SLOW_MARKER = 'FRAMEWISE_TEST_SLOW_MARKER';
 export const DEBUG_TIMINGS_REQUEST = 'framewise/debugTimings';
 export const DEBUG_WARM_UP_REQUEST = 'framewise/debugWarmUp';
+export const DEBUG_IDLE_GC_REQUEST = 'framewise/debugIdleGc';
 
 export interface DebugTiming {
   version: number;
@@ -70,6 +73,11 @@ export function registerDebug(server: FramewiseServer, env: NodeJS.ProcessEnv = 
   server.connection.onRequest(DEBUG_WARM_UP_REQUEST, () => {
     const w = server.warmUp;
     return { on: !!w, done: w?.done ?? true, steps: w?.steps ?? 0, spentMs: w?.spentMs ?? 0 };
+  });
+
+  server.connection.onRequest(DEBUG_IDLE_GC_REQUEST, () => {
+    const g = server.idleGc;
+    return { on: g.on, collections: g.collections, spentMs: g.spentMs };
   });
 
   server.connection.onRequest(DEBUG_DOCUMENT_TEXT_REQUEST, (params: { uri?: unknown }): DebugDocumentTextResult | null => {

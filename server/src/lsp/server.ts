@@ -28,6 +28,7 @@ import { registerCodeActions } from './codeActions';
 import { registerTranslation } from './translateActions';
 import { registerDebug } from './debug';
 import { QUIET_MS, WarmUp } from './warmup';
+import { DELAY_MS as IDLE_GC_DELAY_MS, IdleGc } from './idleGc';
 import { VERSION } from '../version';
 
 export interface DocState {
@@ -83,13 +84,16 @@ export class FramewiseServer {
   readonly warmUp: WarmUp | undefined;
   /** When a document was last opened or edited (performance.now()): the warm-up waits while someone types. */
   private lastEditAt = -Infinity;
+  /** Young-generation scavenges between keystrokes instead of in their analyses (lsp/idleGc.ts). */
+  readonly idleGc: IdleGc;
 
   constructor(readonly connection: Connection, options: ServerOptions = {}) {
     this.debounceMs = options.debounceMs ?? 150;
     this.ready = initParser();
     this.warmUp = (options.warmUp ?? process.env.FRAMEWISE_WARM_UP !== '0')
-      ? new WarmUp({ idle: () => !this.pumping && this.due.size === 0 && performance.now() - this.lastEditAt > QUIET_MS })
+      ? new WarmUp({ idle: () => this.quiet(QUIET_MS) })
       : undefined;
+    this.idleGc = new IdleGc({ idle: () => this.quiet(IDLE_GC_DELAY_MS) });
     this.register();
     registerCodeActions(this);
     registerTranslation(this);
@@ -237,6 +241,13 @@ export class FramewiseServer {
     else this.pumping = false;
   }
 
+  /** Nothing to do: no analysis due or under way, none waiting for its debounce, no edit in the last `ms`. */
+  private quiet(ms: number): boolean {
+    if (this.pumping || this.due.size > 0 || performance.now() - this.lastEditAt < ms) return false;
+    for (const state of this.docs.values()) if (state.timer) return false;
+    return true;
+  }
+
   /** Analyse the current version (if not already done) and return its findings. */
   analyze(state: DocState): Finding[] {
     const { doc } = state;
@@ -285,6 +296,7 @@ export class FramewiseServer {
     const fresh = state.result?.version !== version;
     const started = Date.now();
     const startedAt = performance.now();
+    const young = fresh ? this.idleGc.before() : undefined;
     const findings = this.analyze(state);
     const analysisMs = fresh ? performance.now() - startedAt : 0;
     if (fresh) {
@@ -297,6 +309,7 @@ export class FramewiseServer {
     const skip = state.result?.skipped;
     if (skip) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'framewise', code: 'skipped', message: skip.message });
     const sent = this.connection.sendDiagnostics({ uri, version, diagnostics });
+    this.idleGc.after(young);
     // The first document has its diagnostics: the server may warm up whenever it is idle from now on.
     this.warmUp?.start();
     const changedAt = state.changedAt;

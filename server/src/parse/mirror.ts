@@ -14,6 +14,9 @@ import { parserText } from './parser';
 import { lineStarts, positionAt } from './lines';
 import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, bufferOf, flatten, splice, topLevelOf, type FlatTree, type Splice, type TopLevel } from './syntax';
 
+/** The buffer of `SyntaxTree.numbersOfTypes(…, true)`: as long as the longest tree analysed, plus an eighth. */
+let numbersScratch = new Int32Array(0);
+
 export class SyntaxTree {
   readonly text: string;
   private flat: FlatTree;
@@ -145,13 +148,19 @@ export class SyntaxTree {
     return out;
   }
 
-  /** The numbers of the named nodes of the given types, in document order (no node objects). */
-  numbersOfTypes(types: Iterable<string>): Int32Array {
+  /**
+   * The numbers of the named nodes of the given types, in document order (no node objects). With
+   * `scratch`, in a buffer shared by all trees and overwritten by the next such call (the analysis:
+   * it reads them until it ends, and a new buffer the length of the tree on every keystroke was
+   * memory outside the heap that V8 counts towards starting a full collection).
+   */
+  numbersOfTypes(types: Iterable<string>, scratch = false): Int32Array {
     const wanted = this.typeTable(types);
     const errorSlot = wanted.length - 1;
     const { typeId, flags, count } = this.flat;
     let n = 0;
-    const out = new Int32Array(count);
+    if (scratch && numbersScratch.length < count) numbersScratch = new Int32Array(count + (count >> 3));
+    const out = scratch ? numbersScratch : new Int32Array(count);
     for (let i = 0; i < count; i++) {
       const t = typeId[i];
       if (wanted[t === ERROR_TYPE_ID ? errorSlot : t] && (flags[i] & FLAG_NAMED) !== 0) out[n++] = i;

@@ -556,12 +556,22 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
     const shift = n - oldSuffix;
     for (const c of ['typeId', 'field', 'flags'] as const) copyColumn(f[c], of[c], oldSuffix, oldCount, n);
     const os = of.start, oe = of.end, op = of.parent, oa = of.after;
-    for (let i = oldSuffix, j = n; i < oldCount; i++, j++) {
-      f.start[j] = os[i] + delta;
-      f.end[j] = oe[i] + delta;
-      const par = op[i];
-      f.parent[j] = par === 0 ? 0 : par + shift;
-      f.after[j] = oa[i] + shift;
+    if (shift === 0) {
+      // As many nodes as before (a keystroke within a name): the numbers stay, only offsets move.
+      copyColumn(f.parent, op, oldSuffix, oldCount, n);
+      copyColumn(f.after, oa, oldSuffix, oldCount, n);
+      for (let i = oldSuffix; i < oldCount; i++) {
+        f.start[i] = os[i] + delta;
+        f.end[i] = oe[i] + delta;
+      }
+    } else {
+      for (let i = oldSuffix, j = n; i < oldCount; i++, j++) {
+        f.start[j] = os[i] + delta;
+        f.end[j] = oe[i] + delta;
+        const par = op[i];
+        f.parent[j] = par === 0 ? 0 : par + shift;
+        f.after[j] = oa[i] + shift;
+      }
     }
     f.count = count;
     return { flat: f, top, prefix: p, suffix: q, delta };
