@@ -409,6 +409,7 @@ if (want('server')) {
       if (lat.length >= 10 && performance.now() - began > KEYSTROKE_BUDGET_MS) break;
     }
     const inside = await serverSide();
+    const gcBackToBack = await client.idleGc();
     // At a typist's pace: keystrokes at most every PACE_MS (10 a second), as in the editor.
     began = performance.now();
     for (const p of places) {
@@ -421,6 +422,7 @@ if (want('server')) {
       if (paced.length >= 10 && performance.now() - began > KEYSTROKE_BUDGET_MS) break;
     }
     const insidePaced = await serverSide();
+    const gcAfter = await client.idleGc();
     await client.stop();
     // The parts: the wait before the analysis (debounce, queue, whatever ran first), the analysis, and
     // the publish after it (conversion, JSON, the write).
@@ -439,8 +441,10 @@ if (want('server')) {
       // Measured inside the server: from the change's arrival to the diagnostics written to stdout.
       serverSide: within(inside),
       serverSidePaced: within(insidePaced),
+      // Scavenges the server made between keystrokes (lsp/idleGc.ts), back to back and paced.
+      idleGc: { on: gcAfter.on, backToBack: gcBackToBack.collections, paced: gcAfter.collections - gcBackToBack.collections },
     });
-    log(`server keystrokes: ${label} done`);
+    log(`server keystrokes: ${label} done (scavenges between keystrokes: ${gcBackToBack.collections} by the end of the back-to-back loop, ${gcAfter.collections - gcBackToBack.collections} in the paced one)`);
   }
   table(`Keystroke → publishDiagnostics through the server over stdio (ms, debounce 0, select ALL unless noted): back to back, and one keystroke per ${PACE_MS} ms at most`,
     ['file', 'p50', 'p95', 'max', 'keystrokes', 'paced p50', 'paced p95', 'paced max', 'keystrokes'],

@@ -58,6 +58,10 @@ export async function startServer(serverPath, settings, env = {}, nodeArgs = [])
     timings(uri) {
       return conn.sendRequest('framewise/debugTimings', { uri });
     },
+    /** The server's scavenges between keystrokes so far (FRAMEWISE_TEST=1): { on, collections, spentMs }. */
+    idleGc() {
+      return conn.sendRequest('framewise/debugIdleGc', {});
+    },
     /** How far the server's JIT warm-up got (FRAMEWISE_TEST=1): { on, done, steps, spentMs }. */
     warmUp() {
       return conn.sendRequest('framewise/debugWarmUp', {});
