@@ -242,6 +242,17 @@ const results = {
 
 log('bundling the analysis core (.tmp/bench-core.cjs)');
 const core = await buildCore();
+// The in-process figures are taken in a process with the V8 options the server runs with
+// (client/src/serverArgs.ts: its young generation, its `gc`), since the analysis they time is the
+// one the editor's server runs. Started without them, the benchmark starts itself again with them.
+// FRAMEWISE_BENCH_V8=default keeps Node's defaults instead (those of the CLI).
+const V8_ARGS = process.env.FRAMEWISE_BENCH_V8 === 'default' ? [] : [...core.SERVER_NODE_ARGS];
+if (!V8_ARGS.every((a) => process.execArgv.includes(a))) {
+  log(`starting again with ${V8_ARGS.join(' ')}`);
+  const child = spawn(process.execPath, [...process.execArgv, ...V8_ARGS, fileURLToPath(import.meta.url), ...argv], { stdio: 'inherit' });
+  process.exit(await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1))));
+}
+results.inProcessNodeArgs = [...process.execArgv];
 /** The server runs with the Node options the extension starts it with (client/src/serverArgs.ts); FRAMEWISE_BENCH_SERVER_ARGS overrides them ("" for none). */
 const SERVER_ARGS = process.env.FRAMEWISE_BENCH_SERVER_ARGS !== undefined ? process.env.FRAMEWISE_BENCH_SERVER_ARGS.split(' ').filter(Boolean) : [...core.SERVER_NODE_ARGS];
 results.serverArgs = SERVER_ARGS;

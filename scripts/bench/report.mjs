@@ -21,7 +21,8 @@ out.push(`Measured ${r.date.slice(0, 10)} on ${m.cpus} × ${m.cpuModel} (${m.mem
   (m.loadAverageAtEnd ? ` and ${m.loadAverageAtEnd.join(' / ')} at the end` : '') + `. ${r.rules} rules, \`select = ["ALL"]\`. Medians unless noted; ms.`, '');
 
 if (r.inproc) {
-  out.push('**Full parse vs full analysis** (in process; analysis = parse + mirror walk + facts + every rule; the three measured in alternating rounds, "per round" the range of the ratio over the rounds):', '');
+  const v8 = r.inProcessNodeArgs?.length ? `, in a process started with \`${r.inProcessNodeArgs.join(' ')}\` as the server is` : r.inProcessNodeArgs ? ', Node\'s default options' : '';
+  out.push(`**Full parse vs full analysis** (in process${v8}; analysis = parse + mirror walk + facts + every rule; the three measured in alternating rounds, "per round" the range of the ratio over the rounds):`, '');
   table(['input', 'lines', 'findings', 'parse', 'mirror walk alone', 'analysis', 'analysis / parse', 'per round'],
     r.inproc.map((x) => [x.label, x.lines, x.findings, ms(x.parse.p50), ms(x.query.p50), ms(x.analysis.p50), `${x.ratio.toFixed(1)}×`,
       x.roundRatios ? `${x.roundRatios.min.toFixed(1)}–${x.roundRatios.max.toFixed(1)}× (${x.roundRatios.n})` : '—']));
