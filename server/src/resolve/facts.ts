@@ -205,8 +205,10 @@ export class Facts {
   readonly calls: Node[] = [];
   /** `CALL_*` bits by the call's place in `calls` (see `markCalls`). */
   private callMarks = new Uint8Array(0);
-  /** When facts were carried over: the last version's `callMarks` and where its kept calls went (see `carryOver`). */
-  private carriedMarks: { from: Uint8Array; prefix: number; oldSuffix: number; newSuffix: number } | undefined;
+  /** The name a `CALL_BY_NAME` call is made by (`f` of `f(…)`), by the call's place in `calls`. */
+  private callNames: Array<string | undefined> = [];
+  /** When facts were carried over: the last version's `callMarks` and `callNames` and where its kept calls went (see `carryOver`). */
+  private carriedMarks: { from: Uint8Array; names: Array<string | undefined>; prefix: number; oldSuffix: number; newSuffix: number } | undefined;
   /**
    * The seed given to the constructor: what `build` carries over from the last version's facts.
    * Dropped once built, or every version would hold on to all the versions before it.
@@ -964,7 +966,7 @@ export class Facts {
     const hi = countBefore(numbers, (i) => i < newSuffix);
     this.collect(numbers, lo, hi, decorated);
     if (!tail) {
-      this.carriedMarks = { from: old.callMarks, prefix: prefixCalls, oldSuffix: old.calls.length, newSuffix: this.calls.length };
+      this.carriedMarks = { from: old.callMarks, names: old.callNames, prefix: prefixCalls, oldSuffix: old.calls.length, newSuffix: this.calls.length };
       return true;
     }
     // The kept statements after the edit: numbers moved by dN, offsets by dC, container indices by dK.
@@ -986,7 +988,7 @@ export class Facts {
       }
     }
     while (a < old.calls.length && !inSuffix(old.calls[a].id)) a++;
-    this.carriedMarks = { from: old.callMarks, prefix: prefixCalls, oldSuffix: a, newSuffix: this.calls.length };
+    this.carriedMarks = { from: old.callMarks, names: old.callNames, prefix: prefixCalls, oldSuffix: a, newSuffix: this.calls.length };
     for (; a < old.calls.length; a++) this.calls.push(syntax.node(old.calls[a].id + dN));
     for (const id of old.importIds) if (inSuffix(id)) this.addImport(syntax.node(id + dN), this.containerOf[id + dN] - 1);
     for (const id of old.decoratedIds) if (inSuffix(id)) decorated.push(id + dN);
@@ -1076,11 +1078,16 @@ export class Facts {
   private markCalls(): void {
     const calls = this.calls;
     const marks = (this.callMarks = new Uint8Array(calls.length));
+    const names = (this.callNames = new Array<string | undefined>(calls.length));
     const carried = this.carriedMarks;
     this.carriedMarks = undefined;
     if (carried) {
       marks.set(carried.from.subarray(0, carried.prefix), 0);
       marks.set(carried.from.subarray(carried.oldSuffix), carried.newSuffix);
+      // The kept calls' text is the same: so are their names.
+      const was = carried.names;
+      for (let k = 0; k < carried.prefix; k++) names[k] = was[k];
+      for (let k = carried.oldSuffix, j = carried.newSuffix; k < was.length; k++, j++) names[j] = was[k];
     }
     const t = this.root.tree;
     for (let k = 0; k < calls.length; k++) {
@@ -1091,7 +1098,10 @@ export class Facts {
       if (q !== undefined && (TRACE_WRAPPERS.has(q) || EAGER_WRAPPERS.has(q))) m |= CALL_WRAPPER;
       const fn = t.fieldChild(call.id, 'function');
       const type = fn >= 0 ? t.typeOf(fn) : '';
-      if (type === 'identifier') m |= CALL_BY_NAME;
+      if (type === 'identifier') {
+        m |= CALL_BY_NAME;
+        names[k] = t.textOf(fn);
+      }
       if (this.loopAround(call)) {
         if (type === 'identifier' || type === 'call') m |= CALL_MAY_COMPILE;
         else if (type === 'attribute') {
@@ -1317,12 +1327,11 @@ export class Facts {
     // not in every round).
     const byName: Array<{ call: Node; name: string }> = [];
     const marks = this.callMarks;
-    const t = this.root.tree;
+    const names = this.callNames;
     for (let k = 0; k < marks.length; k++) {
       if (!(marks[k] & CALL_BY_NAME)) continue;
-      const call = this.calls[k];
-      const name = t.textOf(t.fieldChild(call.id, 'function'));
-      if (this.functionsByName.has(name)) byName.push({ call, name });
+      const name = names[k]!;
+      if (this.functionsByName.has(name)) byName.push({ call: this.calls[k], name });
     }
     let changed = true;
     for (let round = 0; changed && round < 10; round++) {
