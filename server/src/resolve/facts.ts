@@ -503,7 +503,12 @@ export class Facts {
 
   /** The traced function/lambda around a node, if any (nested functions count; an eager callback stops the search). */
   tracedScope(node: Node, kind?: TraceKind): Container | undefined {
-    for (let i = this.containerIndex(node); i >= 0; i = this.containers[i].parent) {
+    return this.tracedScopeFrom(this.containerIndex(node), kind);
+  }
+
+  /** `tracedScope` of what container `index` holds: that container or one around it. */
+  private tracedScopeFrom(index: number, kind?: TraceKind): Container | undefined {
+    for (let i = index; i >= 0; i = this.containers[i].parent) {
       const c = this.containers[i];
       if ((c.kind === 'function' || c.kind === 'lambda') && c.eager) return undefined;
       if ((c.kind === 'function' || c.kind === 'lambda') && c.traced && (!kind || c.traced === kind)) return c;
@@ -1317,8 +1322,10 @@ export class Facts {
     const inheritFromOuter = () => {
       for (const c of this.containers) {
         if ((c.kind === 'function' || c.kind === 'lambda') && !c.traced && !c.eager) {
-          const outer = this.tracedScope(c.node);
-          if (outer && outer.index !== c.index) c.traced = outer.traced;
+          // The scope around the def: from the container that holds it (its `parent`, as
+          // `containerIndex` of its node gives, without a look-up by node number).
+          const outer = this.tracedScopeFrom(c.parent);
+          if (outer) c.traced = outer.traced;
         }
       }
     };
