@@ -21,7 +21,8 @@ export const DELAY_MS = 25;
 /** Scavenge when the room left would not hold this many analyses' garbage. */
 export const ROOM_FOR = 4;
 
-type Collect = (options: { type: 'minor' | 'major'; execution?: 'sync' | 'async' }) => void;
+/** V8's `gc` as called here: a young-generation collection, made before it returns. */
+type Collect = (options: { type: 'minor' }) => void;
 
 export interface IdleGcOptions {
   /** Whether the server has nothing to do now (no analysis due or running, no edit waiting). */
