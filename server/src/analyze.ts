@@ -147,10 +147,7 @@ export function analyzeCore(syntax: SyntaxTree, source: string, settings: Settin
   let tops: Int32Array | undefined;
   let plan: StatementPlan | undefined;
   if (planner) {
-    const kids: number[] = [];
-    for (let c = 1; c < syntax.count; c = syntax.afterOf(c)) kids.push(c);
-    kids.push(syntax.count);
-    tops = Int32Array.from(kids);
+    tops = syntax.topLevel();
     plan = planner(facts, tops);
   }
 
@@ -353,8 +350,9 @@ function firstAtOrAfter(numbers: ArrayLike<number>, value: number, from: number)
 }
 
 /** Drop what `# framewise: ignore` suppresses, and sort by position, then code. */
-export function finishFindings(findings: Finding[], source: string, starts: number[]): Finding[] {
-  const suppressed = suppressedCodes(source, starts);
+export function finishFindings(findings: Finding[], source: string, starts: number[], maySuppress = true): Finding[] {
+  // `maySuppress` false: the caller knows the text has no "framewise" (so no suppression comment).
+  const suppressed = maySuppress ? suppressedCodes(source, starts) : NO_SUPPRESSIONS;
   const kept = suppressed.size === 0 ? findings : findings.filter((f) => {
     const codes = suppressed.get(f.range.start.line);
     return !codes || !(codes.has('*') || codes.has(f.code));
@@ -363,6 +361,8 @@ export function finishFindings(findings: Finding[], source: string, starts: numb
   kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return kept;
 }
+
+const NO_SUPPRESSIONS: Map<number, Set<string>> = new Map();
 
 type Handler = (n: Node) => void;
 

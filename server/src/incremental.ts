@@ -58,6 +58,8 @@ interface Version {
   /** node number where each top-level statement starts, then the node count */
   tops: Int32Array;
   statements: Statement[];
+  /** The text holds "framewise" (so perhaps a suppression comment: `suppressedCodes`). */
+  mentionsFramewise: boolean;
 }
 
 /** How the last analysis went (tests and the benchmark). */
@@ -187,9 +189,12 @@ export class IncrementalAnalysis {
       }
       for (const f of statements[k].findings) all.push(f);
     }
-    this.last = { syntax, facts: r.facts, source, key, rules, tops, statements };
+    const mentionsFramewise = prev && !prev.mentionsFramewise && splice
+      ? touchedText(syntax, tops, source, splice.prefix, n - splice.suffix, SUPPRESSION_WORD.length - 1).includes(SUPPRESSION_WORD)
+      : source.includes(SUPPRESSION_WORD);
+    this.last = { syntax, facts: r.facts, source, key, rules, tops, statements, mentionsFramewise };
     this.lastStats = { statements: n, visited, full };
-    return { findings: finishFindings(all, source, syntax.lineStarts()), facts: r.facts };
+    return { findings: finishFindings(all, source, syntax.lineStarts(), mentionsFramewise), facts: r.facts };
   }
 }
 
@@ -287,6 +292,22 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
 }
 
 const WORD_PREFIX = wordKey('');
+
+/** What a suppression comment holds (suppress.ts): a text without it has none. */
+const SUPPRESSION_WORD = 'framewise';
+
+/**
+ * The text an edit touched: from the end of the last statement kept before it to the start of the
+ * first kept after it (statements [from, to) lie between), widened by `margin` characters each side.
+ * The text outside it is that of the last version: a word of `margin + 1` characters found in neither
+ * this nor the last version's text is in neither version.
+ */
+function touchedText(syntax: SyntaxTree, tops: Int32Array, source: string, from: number, to: number, margin: number): string {
+  const n = tops.length - 1;
+  const start = from > 0 ? syntax.endOf(tops[from - 1]) : 0;
+  const end = to < n ? syntax.startOf(tops[to]) : source.length;
+  return source.slice(Math.max(0, start - margin), Math.min(source.length, end + margin));
+}
 
 /**
  * One bit of 32 per name read (by its code): a statement whose mask shares no bit with the changed

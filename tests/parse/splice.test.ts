@@ -15,6 +15,7 @@ import { FLAT_COLUMNS, bufferOf, columnDifference, commonPrefix, commonSuffix, f
 import { MirrorCache } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
 import { generateFile, rng } from '../../scripts/bench/generate.mjs';
+import { FACT_NODE_TYPES } from '../../server/src/resolve/facts';
 
 beforeAll(ready);
 
@@ -44,6 +45,9 @@ describe('commonPrefix / commonSuffix', () => {
 });
 
 
+
+/** The types whose numbers the fuzz compares: the facts' own, ERROR's, and a few more. */
+const NUMBER_TYPES = new Set([...FACT_NODE_TYPES, 'ERROR', 'identifier', 'attribute', 'string', 'comment', 'module']);
 
 const INSERTS = ['x', 'a', '_', '1', '(', ')', '[', ']', ':', '"', "'", '#', '\n', '    ', ' ', '.', ',', '=', '\\', 'def ', '"""', '\t'];
 
@@ -99,8 +103,17 @@ function fuzz(text: string, seed: number, steps: number, undo = false): { splice
         total += s.top.typeId.length;
       }
       // Against the runtime's cursor: the splice read the changed statements out of memory.
-      const d = columnDifference(mirror.columns, flatten(tree, { cursor: true }));
+      const fresh = flatten(tree, { cursor: true });
+      const d = columnDifference(mirror.columns, fresh);
       if (d) expect.fail(`seed ${seed} step ${step}: ${JSON.stringify(e)} (prefix ${s?.prefix}, suffix ${s?.suffix}): ${d}`);
+      // The top level and the numbers of types the analysis asks for, mostly copied from the last
+      // version's, against the same taken from scratch.
+      expect(Array.from(mirror.topLevel())).toEqual(Array.from(topLevelOf(fresh).index));
+      const numbers = Array.from(mirror.numbersOfTypes(NUMBER_TYPES, true));
+      const scanned = Array.from(mirror.numbersOfTypes(NUMBER_TYPES));
+      if (numbers.length !== scanned.length || numbers.some((x, k) => x !== scanned[k])) {
+        expect.fail(`seed ${seed} step ${step}: ${JSON.stringify(e)} (prefix ${s?.prefix}, suffix ${s?.suffix}): numbers of types differ`);
+      }
     }
   } finally {
     doc.dispose();

@@ -345,6 +345,48 @@ describe('incremental analysis', () => {
     expect(codes(looped.second)).toContain('JAX101@4');
   });
 
+  it('applies a suppression comment typed, completed by a deletion, or taken out, in a statement the edit did not touch the findings of', () => {
+    // The findings are in `step`; the comment goes after them on the line, then in a comment line
+    // above another finding, character by character, and is taken out the same way.
+    const src = 'import jax\n\n\n@jax.jit\ndef step(x):\n    print(x)\n    return x\n\n\n@jax.jit\ndef other(y):\n    print(y)\n    return y\n';
+    const doc = new PythonDocument('file:///s.py', 1, src);
+    const inc = new IncrementalAnalysis();
+    let v = 2;
+    const check = () => {
+      const got = inc.analyze(doc.tree!, doc.text, doc.lineStarts, {}).findings;
+      expect(got).toEqual(wholeFile(doc, {}));
+      return got;
+    };
+    const type = (offset: number, text: string) => {
+      for (let k = 0; k < text.length; k++) {
+        const at = positionAt(doc.lineStarts, offset + k);
+        doc.applyChanges([{ range: { start: at, end: at }, text: text[k] }], v++);
+        check();
+      }
+    };
+    const erase = (offset: number, length: number) => {
+      for (let k = length - 1; k >= 0; k--) {
+        doc.applyChanges([{ range: { start: positionAt(doc.lineStarts, offset + k), end: positionAt(doc.lineStarts, offset + k + 1) }, text: '' }], v++);
+        check();
+      }
+    };
+    const jax001 = () => check().filter((f) => f.code === 'JAX001').map((f) => f.range.start.line);
+    expect(jax001()).toEqual([5, 11]);
+    const comment = '  # framewise: ignore[JAX001]';
+    const lineEnd = doc.text.indexOf('print(x)') + 'print(x)'.length;
+    type(lineEnd, comment);
+    expect(jax001()).toEqual([11]);
+    erase(lineEnd, comment.length);
+    expect(jax001()).toEqual([5, 11]);
+    // "frame-wise" becomes "framewise" by a deletion in the middle of the word.
+    const other = doc.text.indexOf('print(y)') + 'print(y)'.length;
+    type(other, '  # frame-wise: ignore');
+    expect(jax001()).toEqual([5, 11]);
+    erase(doc.text.indexOf('frame-wise') + 5, 1);
+    expect(jax001()).toEqual([5]);
+    doc.dispose();
+  });
+
   it('re-runs everything when an import changes', () => {
     const src = 'import torch as t\n\n\ndef b(x):\n    for i in range(3):\n        x.item()\n        loss.backward()\n';
     const r = edit(src, 'import torch as t', 'import numpy as t');

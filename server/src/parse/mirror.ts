@@ -26,6 +26,20 @@ export class SyntaxTree {
   private readonly typeIds: Map<string, number[]>;
   private lines: number[] | undefined;
   private byNodeId: Map<number, number> | undefined;
+  /** Node number of each top-level statement, then the node count (`topLevel`). */
+  private tops: Int32Array | undefined;
+  /**
+   * Set by MirrorCache on a spliced tree: the version it was made from, and its numbering against
+   * that one's (numbers below `prefix` the same, those from `oldSuffix` on moved to `newSuffix`).
+   */
+  private origin: { from: SyntaxTree; prefix: number; oldSuffix: number; newSuffix: number } | undefined;
+  /**
+   * A tree from a MirrorCache keeps its last `numbersOfTypes(…, true)` (the type table asked for and
+   * the numbers, in a buffer of its own): the next version's are then mostly copied (`origin`).
+   */
+  private kept: { wanted: Uint8Array; numbers: Int32Array } | undefined;
+  /** The buffer for `kept`, when this tree keeps its numbers (a retired version's, or a new one). */
+  private keepInto: Int32Array | undefined;
 
   /**
    * `source` is the text the tree was parsed from, before `parserText` (positions and offsets agree).
@@ -48,7 +62,43 @@ export class SyntaxTree {
    * Stop reading the columns (MirrorCache writes a later version into their buffer): a column read of
    * this tree then gives undefined (types read as ERROR), never a node of another version.
    */
-  retire(): void { this.flat = RETIRED; }
+  retire(): void {
+    this.flat = RETIRED;
+    this.origin = undefined;
+    this.kept = undefined;
+  }
+
+  /**
+   * For MirrorCache: this tree keeps its numbers (`numbersOfTypes(…, true)`) in `buffer` (when it is
+   * long enough) for the next version; with `origin`, it was spliced from that version.
+   */
+  keepNumbers(buffer: Int32Array, origin?: { from: SyntaxTree; prefix: number; oldSuffix: number; newSuffix: number }): void {
+    this.keepInto = buffer;
+    this.origin = origin;
+  }
+
+  /** Take the buffer a retired tree kept its numbers in (MirrorCache hands it to a new version). */
+  takeNumbersBuffer(): Int32Array | undefined {
+    const buffer = this.keepInto;
+    this.keepInto = undefined;
+    return buffer;
+  }
+
+  /** For MirrorCache: the top level, as the splice or the walk found it (`topLevel`). */
+  setTopLevel(tops: Int32Array): void {
+    this.tops = tops;
+  }
+
+  /** Node number of each top-level statement (the root's children), then the node count. */
+  topLevel(): Int32Array {
+    if (!this.tops) {
+      const kids: number[] = [];
+      for (let c = 1; c < this.flat.count; c = this.flat.after[c]) kids.push(c);
+      kids.push(this.flat.count);
+      this.tops = Int32Array.from(kids);
+    }
+    return this.tops;
+  }
 
   /** The columns themselves (tests compare them). */
   get columns(): FlatTree { return this.flat; }
@@ -156,16 +206,55 @@ export class SyntaxTree {
    */
   numbersOfTypes(types: Iterable<string>, scratch = false): Int32Array {
     const wanted = this.typeTable(types);
-    const errorSlot = wanted.length - 1;
-    const { typeId, flags, count } = this.flat;
-    let n = 0;
+    const { count } = this.flat;
+    if (scratch && this.keepInto) {
+      // A tree of a MirrorCache: into its own buffer, kept for the next version.
+      if (this.keepInto.length < count) this.keepInto = new Int32Array(count + (count >> 3));
+      const out = this.keepInto;
+      const from = this.origin?.from.kept;
+      const n = from && sameTable(from.wanted, wanted) ? this.numbersFrom(from.numbers, wanted, out) : this.scan(wanted, out, 0, count, 0);
+      const numbers = out.subarray(0, n);
+      this.kept = { wanted, numbers };
+      return numbers;
+    }
     if (scratch && numbersScratch.length < count) numbersScratch = new Int32Array(count + (count >> 3));
     const out = scratch ? numbersScratch : new Int32Array(count);
-    for (let i = 0; i < count; i++) {
+    return out.subarray(0, this.scan(wanted, out, 0, count, 0));
+  }
+
+  /** Numbers [from, to) of the named nodes whose type `wanted` has, written into `out` from `n`; returns the new `n`. */
+  private scan(wanted: Uint8Array, out: Int32Array, from: number, to: number, n: number): number {
+    const errorSlot = wanted.length - 1;
+    const { typeId, flags } = this.flat;
+    for (let i = from; i < to; i++) {
       const t = typeId[i];
       if (wanted[t === ERROR_TYPE_ID ? errorSlot : t] && (flags[i] & FLAG_NAMED) !== 0) out[n++] = i;
     }
-    return out.subarray(0, n);
+    return n;
+  }
+
+  /**
+   * `numbersOfTypes` from the numbers the version this was spliced from had for the same types: those
+   * of the kept statements before the edit copied, those after it moved, the statements between scanned.
+   */
+  private numbersFrom(old: Int32Array, wanted: Uint8Array, out: Int32Array): number {
+    const { prefix, oldSuffix, newSuffix } = this.origin!;
+    // The root afresh (a splice gives it the new tree's type), then the kept statements before the edit.
+    let n = this.scan(wanted, out, 0, 1, 0);
+    const first = old.length > 0 && old[0] === 0 ? 1 : 0;
+    const head = firstAtLeast(old, prefix);
+    out.set(old.subarray(first, head), n);
+    n += head - first;
+    n = this.scan(wanted, out, Math.max(1, prefix), newSuffix, n);
+    const tail = firstAtLeast(old, oldSuffix);
+    const dN = newSuffix - oldSuffix;
+    if (dN === 0) {
+      out.set(old.subarray(tail), n);
+      n += old.length - tail;
+    } else {
+      for (let k = tail; k < old.length; k++) out[n++] = old[k] + dN;
+    }
+    return n;
   }
 
   /**
@@ -227,7 +316,18 @@ export class MirrorCache {
     const buffer = this.options.recycle && before ? bufferOf(before.flat) : undefined;
     if (buffer && before) this.spare = { buffer, syntax: before.syntax };
     const syntax = new SyntaxTree(tree, source, flat, lines);
-    this.last = { flat, top: spliced?.top ?? topLevelOf(flat), text, syntax };
+    const top = spliced?.top ?? topLevelOf(flat);
+    // The node numbers the splice kept: those of the first `prefix` statements, and those of the last
+    // `suffix` ones moved; the new tree's numbers of types are mostly copied from the last one's.
+    const origin = spliced && before ? {
+      from: before.syntax,
+      prefix: before.top.index[spliced.prefix],
+      oldSuffix: before.top.index[before.top.index.length - 1 - spliced.suffix],
+      newSuffix: top.index[top.index.length - 1 - spliced.suffix],
+    } : undefined;
+    syntax.setTopLevel(top.index);
+    if (this.options.recycle) syntax.keepNumbers(spare?.syntax.takeNumbersBuffer() ?? new Int32Array(0), origin);
+    this.last = { flat, top, text, syntax };
     return syntax;
   }
 
@@ -410,4 +510,22 @@ export function preorderSyntax(root: SyntaxNode, visit: (node: SyntaxNode) => bo
   for (let i = root.id, end = t.afterOf(root.id); i < end;) {
     i = visit(t.node(i)) === false ? t.afterOf(i) : i + 1;
   }
+}
+
+/** The place of the first number at or above `value` in `numbers` (ascending). */
+function firstAtLeast(numbers: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = numbers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (numbers[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function sameTable(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
