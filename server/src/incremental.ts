@@ -60,6 +60,8 @@ interface Version {
   statements: Statement[];
   /** The text holds "framewise" (so perhaps a suppression comment: `suppressedCodes`). */
   mentionsFramewise: boolean;
+  /** The statements' words (`Statement.words`), each with the number of statements that read it. */
+  words: Map<string, number>;
 }
 
 /** How the last analysis went (tests and the benchmark). */
@@ -189,10 +191,34 @@ export class IncrementalAnalysis {
       }
       for (const f of statements[k].findings) all.push(f);
     }
+    // The words of all statements: the last version's, less those of the statements visited (or gone),
+    // plus those of the statements visited now (the others kept their records).
+    let words: Map<string, number>;
+    if (prev && !full && splice) {
+      words = prev.words;
+      const oldN = prev.statements.length;
+      const count = (list: readonly string[], by: number) => {
+        for (const w of list) {
+          const c = (words.get(w) ?? 0) + by;
+          if (c > 0) words.set(w, c);
+          else words.delete(w);
+        }
+      };
+      for (let j = splice.prefix; j < oldN - splice.suffix; j++) count(prev.statements[j].words, -1);
+      for (let k = 0; k < n; k++) {
+        if (!plan.visit[k]) continue;
+        if (k < splice.prefix) count(prev.statements[k].words, -1);
+        else if (k >= n - splice.suffix) count(prev.statements[k - n + oldN].words, -1);
+        count(statements[k].words, 1);
+      }
+    } else {
+      words = new Map();
+      for (const st of statements) for (const w of st.words) words.set(w, (words.get(w) ?? 0) + 1);
+    }
     const mentionsFramewise = prev && !prev.mentionsFramewise && splice
       ? touchedText(syntax, tops, source, splice.prefix, n - splice.suffix, SUPPRESSION_WORD.length - 1).includes(SUPPRESSION_WORD)
       : source.includes(SUPPRESSION_WORD);
-    this.last = { syntax, facts: r.facts, source, key, rules, tops, statements, mentionsFramewise };
+    this.last = { syntax, facts: r.facts, source, key, rules, tops, statements, mentionsFramewise, words };
     this.lastStats = { statements: n, visited, full };
     return { findings: finishFindings(all, source, syntax.lineStarts(), mentionsFramewise), facts: r.facts };
   }
@@ -250,19 +276,10 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
   // or after the edit: from the end of the last statement kept before it to the start of the first
   // kept after it.
   let texts: [string, string] | undefined;
-  const seen = new Set<string>();
-  for (let k = 0; k < oldN; k++) {
-    for (const key of prev.statements[k].words) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (!texts) {
-        const touched = (t: SyntaxTree, ts: Int32Array, src: string, from: number, to: number, count: number) =>
-          src.slice(from > 0 ? t.endOf(ts[from - 1]) : 0, to < count ? t.startOf(ts[to]) : src.length);
-        texts = [touched(prev.syntax, prev.tops, prev.source, prefix, oldN - suffix, oldN), touched(syntax, tops, source, prefix, n - suffix, n)];
-      }
-      const word = key.slice(2);
-      if (texts[0].includes(word) || texts[1].includes(word)) changed.add(key);
-    }
+  for (const key of prev.words.keys()) {
+    texts ??= [touchedText(prev.syntax, prev.tops, prev.source, prefix, oldN - suffix, 0), touchedText(syntax, tops, source, prefix, n - suffix, 0)];
+    const word = key.slice(2);
+    if (texts[0].includes(word) || texts[1].includes(word)) changed.add(key);
   }
   // A message that gives a line (`LINES`) is stale once an edit adds or removes lines.
   if (prev.syntax.lineStarts().length !== syntax.lineStarts().length) changed.add(LINES);
@@ -276,12 +293,18 @@ function planVisits(prev: Version, syntax: SyntaxTree, facts: Facts, tops: Int32
     changedCodes[code] = 1;
     changedMask |= bitOf(code);
   }
+  // Once a kept statement after the edit starts a line (in both versions), those after it cannot
+  // have moved to another column.
+  let settled = false;
   for (let k = 0; k < n; k++) {
     if (visit[k]) continue;
     const old = prev.statements[oldOf(k)];
     // A statement after the edit moved to another column when the edit was on its first line.
-    const moved = k >= prefix && (old.startColumn !== 0 || source.charCodeAt(syntax.startOf(tops[k]) - 1) !== 10) &&
-      syntax.position(syntax.startOf(tops[k])).column !== old.startColumn;
+    let moved = false;
+    if (k >= prefix && !settled) {
+      if (old.startColumn === 0 && source.charCodeAt(syntax.startOf(tops[k]) - 1) === 10) settled = true;
+      else moved = syntax.position(syntax.startOf(tops[k])).column !== old.startColumn;
+    }
     if (old.sticky || moved || old.allNames) visit[k] = 1;
     else if ((old.readsMask & changedMask) !== 0) {
       const codes = old.readCodes;

@@ -109,6 +109,11 @@ function fuzz(text: string, seed: number, edits: number, settings: Settings): { 
       // The first difference, readably.
       expect({ edit: k, at: e.start, insert: e.insert, findings: got }).toEqual({ edit: k, at: e.start, insert: e.insert, findings: want });
     }
+    // The words of all statements, kept by count across versions, are those the statements hold.
+    const last = (inc as unknown as { last: { statements: Array<{ words: readonly string[] }>; words: Map<string, number> } }).last;
+    const union = new Map<string, number>();
+    for (const st of last.statements) for (const w of st.words) union.set(w, (union.get(w) ?? 0) + 1);
+    expect({ edit: k, words: [...last.words].sort() }).toEqual({ edit: k, words: [...union].sort() });
     if (!inc.lastStats?.full) {
       visited += inc.lastStats!.visited;
       statements += inc.lastStats!.statements;

@@ -44,6 +44,17 @@ export interface Container {
   eager?: boolean;
 }
 
+/**
+ * A container with every field present from the start, in one order: all containers then share one
+ * shape, and the passes and the incremental plan (which compares every container's facts with the
+ * last version's on each keystroke) read them at one place each instead of looking fields up.
+ */
+function newContainer(index: number, kind: Container['kind'], node: Node, start: number, end: number, parent: number,
+  name: string | undefined, params: string[] | undefined): Container {
+  return { index, kind, node, start, end, parent, name, params, traced: undefined, tracedDirect: undefined, staticParams: undefined,
+    unmappedParams: undefined, tracedBy: undefined, training: undefined, trainingFramework: undefined, callsCompiled: undefined, noGrad: undefined, eager: undefined };
+}
+
 export interface Assignment {
   name: string;
   offset: number;
@@ -224,7 +235,7 @@ export class Facts {
    * and callees, as far as that version had asked them, are copied instead of resolved again.
    */
   constructor(readonly root: Node, readonly source: string, seed?: FactsSeed, spare?: SpareColumns) {
-    this.containers.push({ index: 0, kind: 'module', node: root, start: 0, end: source.length + 1, parent: -1 });
+    this.containers.push(newContainer(0, 'module', root, 0, source.length + 1, -1, undefined, undefined));
     const count = root.tree.count;
     // The columns by node number: in the buffers of retired facts (`spare`) when they are long enough.
     const column = (k: number) => {
@@ -893,13 +904,9 @@ export class Facts {
         }
       }
       if (kind) {
-        const c: Container = { index: this.containers.length, kind, node, start, end: node.endIndex, parent };
-        if (kind === 'function') {
-          c.name = node.childForFieldName('name')?.text;
-          c.params = paramNames(node.childForFieldName('parameters'));
-        } else if (kind === 'lambda') {
-          c.params = paramNames(node.childForFieldName('parameters'));
-        }
+        const c = newContainer(this.containers.length, kind, node, start, node.endIndex, parent,
+          kind === 'function' ? node.childForFieldName('name')?.text : undefined,
+          kind === 'function' || kind === 'lambda' ? paramNames(node.childForFieldName('parameters')) : undefined);
         this.addContainer(c);
         stack.push(c.index);
       }
@@ -1011,10 +1018,7 @@ export class Facts {
 
   /** A container of the last version's facts as one of these (its facts that code elsewhere sets left out). */
   private carried(o: Container, index: number, dN: number, dC: number, parent: number): Container {
-    const c: Container = { index, kind: o.kind, node: this.root.tree.node(o.node.id + dN), start: o.start + dC, end: o.end + dC, parent };
-    if (o.kind === 'function') c.name = o.name;
-    if (o.params) c.params = o.params;
-    return c;
+    return newContainer(index, o.kind, this.root.tree.node(o.node.id + dN), o.start + dC, o.end + dC, parent, o.kind === 'function' ? o.name : undefined, o.params);
   }
 
   /** A binding of the last version's facts as one of these. */
