@@ -110,9 +110,12 @@ describe('safeParse', () => {
     const parser = createParser();
     const whole = createParser();
     try {
-      // A character outside the BMP (two UTF-16 units) across every offset near the 1,024-character
-      // boundaries, in a name, a string and a comment; then the same file re-parsed after an edit.
-      for (let pad = 1010; pad < 1030; pad++) {
+      // A character outside the BMP (two UTF-16 units) across every offset near the boundaries of the
+      // pieces a parse straight through the text reads (64, 256, 1,024, then 4,096 characters), in a
+      // name, a string and a comment; then the same file re-parsed after an edit.
+      const pads: number[] = [];
+      for (const boundary of [64, 320, 1344, 5440, 9536]) for (let pad = boundary - 8; pad < boundary + 3; pad++) pads.push(pad);
+      for (const pad of pads) {
         const text = `${'#'.repeat(pad)}\n𝒳𝒴 = "😀𝒵" + 𝒳𝒴  # 😀\n${'y = 1\n'.repeat(300)}é = "ü😀"\n`;
         const tree = safeParse(parser, text)!;
         const expected = whole.parse(text)!;
