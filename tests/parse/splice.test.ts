@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ready } from '../helpers/analyze';
 import { ROOT, pythonFiles } from '../helpers/files';
-import { FLAT_COLUMNS, bufferOf, columnDifference, commonPrefix, commonSuffix, flatten, lastWalkMemory, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
+import { FLAT_COLUMNS, bufferOf, columnDifference, commonPrefix, commonSuffix, flatten, lastSpliceWrites, lastWalkMemory, splice, topLevelOf, type FlatTree } from '../../server/src/parse/syntax';
 import { MirrorCache } from '../../server/src/parse/mirror';
 import { PythonDocument } from '../../server/src/parse/document';
 import { generateFile, rng } from '../../scripts/bench/generate.mjs';
@@ -185,6 +185,47 @@ describe('spliced mirror', () => {
     // The last two are intact.
     expect(versions[3].rootNode.namedChildren.map((n) => n.type)).toEqual(['import_statement', 'function_definition', 'function_definition']);
     expect(versions[4].rootNode.namedChildren[2].text).toBe(doc.text.slice(doc.text.indexOf('def g')).trimEnd());
+    doc.dispose();
+  });
+
+  it('with recycle, keeps what the buffer of the version before last already holds: typing copies no column of the statements before the edit, and a character typed then deleted moves none after it', () => {
+    const text = generateFile(600, 11);
+    const doc = new PythonDocument('file:///w.py', 1, text);
+    const cache = new MirrorCache({ recycle: true });
+    cache.mirror(doc.tree!, doc.text);
+    // After a name assigned to in a function body, halfway through the file (typing keeps it a name).
+    const name = /\n +[A-Za-z_][A-Za-z0-9_]* = /g;
+    name.lastIndex = text.length >> 1;
+    const found = name.exec(text)!;
+    const place = positionOf(doc.text, found.index + found[0].length - 3);
+    const typeAt = (character: number, insert: string, remove = 0) => {
+      doc.applyChanges([{ range: { start: { line: place.line, character }, end: { line: place.line, character: character + remove } }, text: insert }], doc.version + 1);
+      const mirror = cache.mirror(doc.tree!, doc.text);
+      expect(cache.lastSplice).toBeDefined();
+      expect(columns(mirror.columns)).toEqual(columns(flatten(doc.tree!)));
+      return { ...lastSpliceWrites, count: mirror.count, prefix: cache.lastSplice!.top.index[cache.lastSplice!.prefix], suffix: mirror.count - cache.lastSplice!.top.index[cache.lastSplice!.top.index.length - 1 - cache.lastSplice!.suffix] };
+    };
+    // The first two versions after the walk have no older version in their buffer.
+    typeAt(place.character, 'a');
+    typeAt(place.character, '', 1);
+    // From then on, a character typed and deleted in a name: the buffer holds the same version.
+    for (let k = 0; k < 4; k++) {
+      const typed = typeAt(place.character, 'x');
+      expect(typed.prefix).toBeGreaterThan(1000);
+      expect(typed.suffix).toBeGreaterThan(1000);
+      expect(typed).toMatchObject({ copied: 0, moved: 0 });
+      expect(typeAt(place.character, '', 1)).toMatchObject({ copied: 0, moved: 0 });
+    }
+    // Typing on: the statements after the edit move by two characters in place, nothing is copied
+    // (the first character leaves the text as long as two versions before: nothing moves).
+    let column = place.character;
+    for (const ch of 'abcdef') {
+      const r = typeAt(column++, ch);
+      expect(r).toMatchObject({ copied: 0, moved: ch === 'a' ? 0 : r.suffix });
+    }
+    // A new line adds nodes: still moved in place, never copied.
+    const r = typeAt(column, '\n        y = 1');
+    expect(r.copied).toBe(0);
     doc.dispose();
   });
 

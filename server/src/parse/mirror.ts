@@ -12,7 +12,7 @@
 import type { Language, Point, Tree } from 'web-tree-sitter';
 import { parserText } from './parser';
 import { lineStarts, positionAt } from './lines';
-import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, bufferOf, flatten, splice, topLevelOf, type FlatTree, type Splice, type TopLevel } from './syntax';
+import { ERROR_TYPE_ID, FLAG_MISSING, FLAG_NAMED, bufferOf, flatten, splice, topLevelOf, type FlatTree, type Splice, type SpliceReuse, type TopLevel } from './syntax';
 
 /** The buffer of `SyntaxTree.numbersOfTypes(…, true)`: as long as the longest tree analysed, plus an eighth. */
 let numbersScratch = new Int32Array(0);
@@ -290,7 +290,7 @@ export class SyntaxTree {
 export class MirrorCache {
   private last: { flat: FlatTree; top: TopLevel; text: string; syntax: SyntaxTree } | undefined;
   /** With `recycle`: the version before the last one, whose columns the next splice writes over. */
-  private spare: { buffer: ArrayBuffer; syntax: SyntaxTree } | undefined;
+  private spare: { buffer: ArrayBuffer; syntax: SyntaxTree; reuse: SpliceReuse | undefined } | undefined;
   /** How the last mirror was made (tests, benchmark): undefined when the whole tree was walked. */
   lastSplice: Splice | undefined;
 
@@ -309,12 +309,13 @@ export class MirrorCache {
     const spare = this.spare;
     this.spare = undefined;
     if (spare) spare.syntax.retire();
-    const spliced = this.last ? splice(this.last, tree, text, { spare: spare?.buffer }) : undefined;
+    const spliced = this.last ? splice(this.last, tree, text, { spare: spare?.buffer, reuse: spare?.reuse }) : undefined;
     this.lastSplice = spliced;
     const flat = spliced?.flat ?? flatten(tree);
     const before = this.last;
     const buffer = this.options.recycle && before ? bufferOf(before.flat) : undefined;
-    if (buffer && before) this.spare = { buffer, syntax: before.syntax };
+    // The last version's buffer, for the splice after the next one, with how the new version relates to it.
+    if (buffer && before) this.spare = { buffer, syntax: before.syntax, reuse: spliced?.reuse };
     const syntax = new SyntaxTree(tree, source, flat, lines);
     const top = spliced?.top ?? topLevelOf(flat);
     // The node numbers the splice kept: those of the first `prefix` statements, and those of the last

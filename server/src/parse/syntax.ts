@@ -158,10 +158,14 @@ function copyColumn(into: Column, from: Column, start: number, end: number, at: 
 function allocate(size: number, ids: boolean, spare?: ArrayBuffer): FlatTree {
   const bytes = size * BYTES_PER_NODE;
   const buffer = spare && spare.byteLength >= bytes ? spare : new ArrayBuffer(spare ? bytes + (bytes >> 4) : bytes);
+  // The columns are as long as the buffer has room for (the count is `FlatTree.count`): a buffer is
+  // laid out the same whatever the count of the version written into it, so that a splice into the
+  // buffer of an earlier version can keep what that version left there (`SpliceReuse`).
+  const length = Math.floor(buffer.byteLength / BYTES_PER_NODE);
   let at = 0;
   const take = <T>(make: (b: ArrayBuffer, offset: number, length: number) => T, bytes: number): T => {
-    const view = make(buffer, at, size);
-    at += bytes * size;
+    const view = make(buffer, at, length);
+    at += bytes * length;
     return view;
   };
   const start = take((b, o, n) => new Uint32Array(b, o, n), 4);
@@ -240,6 +244,13 @@ function walkSubtree(reader: CursorReader, shape: Shape, f: FlatTree, n: number,
 
 /** Whether `flatten` reads through the runtime directly (for the benchmark and tests). */
 export let lastFlattenDirect = false;
+
+/**
+ * What the last `splice` wrote besides the statements it walked (tests, benchmark): the nodes of the
+ * kept statements whose columns it copied from the last version, and those whose positions it moved
+ * in place (`SpliceReuse`).
+ */
+export const lastSpliceWrites = { copied: 0, moved: 0 };
 
 /** Whether the last `flatten` or `splice` read the tree out of the runtime's memory (memory.ts). */
 export let lastWalkMemory = false;
@@ -441,6 +452,25 @@ export interface Splice {
   suffix: number;
   /** old → new offset shift of the suffix */
   delta: number;
+  /** How the new columns relate to the old ones: for the splice after the next one (`SpliceReuse`). */
+  reuse: SpliceReuse;
+}
+
+/**
+ * How a version's columns relate to those of the version it was spliced from: its nodes [0,
+ * `prefixEnd`) are that version's, and its nodes from `toSuffix` on are that version's from
+ * `fromSuffix` on, their offsets moved by `delta`. A splice into the buffer of the older version
+ * (two versions back, as MirrorCache recycles) keeps what is already right there: typing in one
+ * statement copies no column of the statements before it, and after a character typed and deleted
+ * the statements after it are in place too.
+ */
+export interface SpliceReuse {
+  prefixEnd: number;
+  fromSuffix: number;
+  toSuffix: number;
+  delta: number;
+  /** the older version's node count */
+  count: number;
 }
 
 const EMPTY_BUFFER = new ArrayBuffer(0);
@@ -480,7 +510,8 @@ export function commonSuffix(a: string, b: string, max: number): number {
  * `options.spare`: a buffer to write the new columns into when it is big enough (`bufferOf` an older
  * version's columns that nothing reads any more).
  */
-export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tree: Tree, text: string, options: WalkOptions & { spare?: ArrayBuffer } = {}): Splice | undefined {
+export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tree: Tree, text: string,
+  options: WalkOptions & { spare?: ArrayBuffer; reuse?: SpliceReuse } = {}): Splice | undefined {
   const oldText = old.text;
   const P = commonPrefix(oldText, text);
   const Q = commonSuffix(oldText, text, Math.min(oldText.length, text.length) - P);
@@ -510,12 +541,71 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
         o.end[a] + delta === top.end[b] && sameSize(a, b))) break;
       q++;
     }
+    const prefixEnd = o.index[p];
+    const oldSuffix = o.index[oldN - q];
+    const newSuffix = top.index[newN - q];
+    if (count - newSuffix !== oldCount - oldSuffix) return undefined;
+    const shift = newSuffix - oldSuffix;
+    const of = old.flat;
     // Into `spare` when given and big enough (a new buffer then has room for the file to grow a bit).
     const f = allocate(Math.max(1, count), false, options.spare ?? EMPTY_BUFFER);
-    // The root, then the kept prefix as it was.
-    const prefixEnd = o.index[p];
-    const of = old.flat;
-    for (const c of FLAT_COLUMNS) copyColumn(f[c], of[c], 0, prefixEnd, 0);
+    // What the spare buffer already holds, when it is the older version `options.reuse` describes.
+    const reuse = options.reuse && options.spare && bufferOf(f) === options.spare ? options.reuse : undefined;
+    // The kept suffix first (the older version's may lie where the prefix and the middle go), then
+    // the kept prefix, then the middle.
+    lastSpliceWrites.copied = 0;
+    lastSpliceWrites.moved = 0;
+    if (reuse && oldSuffix >= reuse.toSuffix) {
+      // Old node j (from `toSuffix` on) is the older version's j - s; new node k is old k - shift.
+      const s = reuse.toSuffix - reuse.fromSuffix;
+      const from = oldSuffix - s;
+      const totalShift = shift + s;
+      const totalDelta = delta + reuse.delta;
+      if (totalShift !== 0) for (const c of FLAT_COLUMNS) f[c].copyWithin(newSuffix, from, reuse.count);
+      const fs = f.start, fe = f.end, fp = f.parent, fa = f.after;
+      if (totalShift !== 0 || totalDelta !== 0) lastSpliceWrites.moved = count - newSuffix;
+      if (totalShift !== 0) {
+        for (let i = newSuffix; i < count; i++) {
+          fs[i] += totalDelta;
+          fe[i] += totalDelta;
+          const par = fp[i];
+          if (par !== 0) fp[i] = par + totalShift;
+          fa[i] += totalShift;
+        }
+      } else if (totalDelta !== 0) {
+        for (let i = newSuffix; i < count; i++) {
+          fs[i] += totalDelta;
+          fe[i] += totalDelta;
+        }
+      }
+    } else {
+      lastSpliceWrites.copied = count - newSuffix;
+      for (const c of ['typeId', 'field', 'flags'] as const) copyColumn(f[c], of[c], oldSuffix, oldCount, newSuffix);
+      const os = of.start, oe = of.end, op = of.parent, oa = of.after;
+      if (shift === 0) {
+        // As many nodes as before (a keystroke within a name): the numbers stay, only offsets move.
+        copyColumn(f.parent, op, oldSuffix, oldCount, newSuffix);
+        copyColumn(f.after, oa, oldSuffix, oldCount, newSuffix);
+        for (let i = oldSuffix; i < oldCount; i++) {
+          f.start[i] = os[i] + delta;
+          f.end[i] = oe[i] + delta;
+        }
+      } else {
+        for (let i = oldSuffix, j = newSuffix; i < oldCount; i++, j++) {
+          f.start[j] = os[i] + delta;
+          f.end[j] = oe[i] + delta;
+          const par = op[i];
+          f.parent[j] = par === 0 ? 0 : par + shift;
+          f.after[j] = oa[i] + shift;
+        }
+      }
+    }
+    // The root, then the kept prefix as it was: with `reuse`, only what the older version did not share.
+    const kept = reuse ? Math.max(1, Math.min(prefixEnd, reuse.prefixEnd)) : 0;
+    for (const c of FLAT_COLUMNS) copyColumn(f[c], of[c], kept, prefixEnd, kept);
+    lastSpliceWrites.copied += Math.max(0, prefixEnd - kept);
+    f.field[0] = of.field[0];
+    f.flags[0] = of.flags[0];
     f.typeId[0] = top.rootTypeId;
     f.start[0] = top.rootStart;
     f.end[0] = top.rootEnd;
@@ -550,31 +640,9 @@ export function splice(old: { flat: FlatTree; top: TopLevel; text: string }, tre
       top.clean[k] = isClean(f, from, n) ? 1 : 0;
     }
     top.clean.set(o.clean.subarray(oldN - q), newN - q);
-    // The kept suffix, shifted.
-    const oldSuffix = o.index[oldN - q];
-    if (n !== top.index[newN - q] || count - n !== oldCount - oldSuffix) return undefined;
-    const shift = n - oldSuffix;
-    for (const c of ['typeId', 'field', 'flags'] as const) copyColumn(f[c], of[c], oldSuffix, oldCount, n);
-    const os = of.start, oe = of.end, op = of.parent, oa = of.after;
-    if (shift === 0) {
-      // As many nodes as before (a keystroke within a name): the numbers stay, only offsets move.
-      copyColumn(f.parent, op, oldSuffix, oldCount, n);
-      copyColumn(f.after, oa, oldSuffix, oldCount, n);
-      for (let i = oldSuffix; i < oldCount; i++) {
-        f.start[i] = os[i] + delta;
-        f.end[i] = oe[i] + delta;
-      }
-    } else {
-      for (let i = oldSuffix, j = n; i < oldCount; i++, j++) {
-        f.start[j] = os[i] + delta;
-        f.end[j] = oe[i] + delta;
-        const par = op[i];
-        f.parent[j] = par === 0 ? 0 : par + shift;
-        f.after[j] = oa[i] + shift;
-      }
-    }
+    if (n !== newSuffix) return undefined;
     f.count = count;
-    return { flat: f, top, prefix: p, suffix: q, delta };
+    return { flat: f, top, prefix: p, suffix: q, delta, reuse: { prefixEnd, fromSuffix: oldSuffix, toSuffix: newSuffix, delta, count: oldCount } };
   });
 }
 
