@@ -322,8 +322,8 @@ const SUPPRESSION_WORD = 'framewise';
 /**
  * The text an edit touched: from the end of the last statement kept before it to the start of the
  * first kept after it (statements [from, to) lie between), widened by `margin` characters each side.
- * The text outside it is that of the last version: a word of `margin + 1` characters found in neither
- * this nor the last version's text is in neither version.
+ * The text outside it is the last version's: a word of at most `margin + 1` characters that the last
+ * version's text did not hold is in this one's only if this touched text holds it.
  */
 function touchedText(syntax: SyntaxTree, tops: Int32Array, source: string, from: number, to: number, margin: number): string {
   const n = tops.length - 1;
