@@ -6,7 +6,7 @@
  */
 import type { Tree } from 'web-tree-sitter';
 import { positionAt, type Range, type SkipReason } from './parse/document';
-import { SyntaxTree, type SyntaxNode as Node } from './parse/mirror';
+import { SyntaxTree, firstAtOrAfter, type SyntaxNode as Node } from './parse/mirror';
 import { ERROR_TYPE_ID } from './parse/syntax';
 import { Facts, FACT_NODE_TYPES, type FactsSeed, type SpareColumns } from './resolve/facts';
 import { ALL_RULES } from './rules/index';
@@ -333,18 +333,6 @@ export function statementAt(syntax: SyntaxTree, tops: Int32Array, offset: number
     const mid = (lo + hi + 1) >> 1;
     if (syntax.startOf(tops[mid]) <= offset) lo = mid;
     else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** The place in `numbers` (ascending), from `from` on, of the first number at or after `value`. */
-function firstAtOrAfter(numbers: ArrayLike<number>, value: number, from: number): number {
-  let lo = from;
-  let hi = numbers.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (numbers[mid] < value) lo = mid + 1;
-    else hi = mid;
   }
   return lo;
 }

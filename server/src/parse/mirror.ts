@@ -242,11 +242,11 @@ export class SyntaxTree {
     // The root afresh (a splice gives it the new tree's type), then the kept statements before the edit.
     let n = this.scan(wanted, out, 0, 1, 0);
     const first = old.length > 0 && old[0] === 0 ? 1 : 0;
-    const head = firstAtLeast(old, prefix);
+    const head = firstAtOrAfter(old, prefix);
     out.set(old.subarray(first, head), n);
     n += head - first;
     n = this.scan(wanted, out, Math.max(1, prefix), newSuffix, n);
-    const tail = firstAtLeast(old, oldSuffix);
+    const tail = firstAtOrAfter(old, oldSuffix);
     const dN = newSuffix - oldSuffix;
     if (dN === 0) {
       out.set(old.subarray(tail), n);
@@ -513,9 +513,9 @@ export function preorderSyntax(root: SyntaxNode, visit: (node: SyntaxNode) => bo
   }
 }
 
-/** The place of the first number at or above `value` in `numbers` (ascending). */
-function firstAtLeast(numbers: Int32Array, value: number): number {
-  let lo = 0;
+/** The place in `numbers` (ascending), from `from` on, of the first number at or after `value`. */
+export function firstAtOrAfter(numbers: ArrayLike<number>, value: number, from = 0): number {
+  let lo = from;
   let hi = numbers.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
