@@ -200,9 +200,10 @@ export class SyntaxTree {
 
   /**
    * The numbers of the named nodes of the given types, in document order (no node objects). With
-   * `scratch`, in a buffer shared by all trees and overwritten by the next such call (the analysis:
-   * it reads them until it ends, and a new buffer the length of the tree on every keystroke was
-   * memory outside the heap that V8 counts towards starting a full collection).
+   * `scratch`, in a buffer overwritten by the next such call (the analysis: it reads them until it
+   * ends, and a new buffer the length of the tree on every keystroke was memory outside the heap that
+   * V8 counts towards starting a full collection): a tree of a MirrorCache its own (`keepNumbers`),
+   * any other one shared by all trees.
    */
   numbersOfTypes(types: Iterable<string>, scratch = false): Int32Array {
     const wanted = this.typeTable(types);
@@ -318,14 +319,10 @@ export class MirrorCache {
     if (buffer && before) this.spare = { buffer, syntax: before.syntax, reuse: spliced?.reuse };
     const syntax = new SyntaxTree(tree, source, flat, lines);
     const top = spliced?.top ?? topLevelOf(flat);
-    // The node numbers the splice kept: those of the first `prefix` statements, and those of the last
-    // `suffix` ones moved; the new tree's numbers of types are mostly copied from the last one's.
-    const origin = spliced && before ? {
-      from: before.syntax,
-      prefix: before.top.index[spliced.prefix],
-      oldSuffix: before.top.index[before.top.index.length - 1 - spliced.suffix],
-      newSuffix: top.index[top.index.length - 1 - spliced.suffix],
-    } : undefined;
+    // The node numbers the splice kept (`SpliceReuse`): the new tree's numbers of types are mostly
+    // copied from the last one's.
+    const kept = spliced?.reuse;
+    const origin = kept && before ? { from: before.syntax, prefix: kept.prefixEnd, oldSuffix: kept.fromSuffix, newSuffix: kept.toSuffix } : undefined;
     syntax.setTopLevel(top.index);
     if (this.options.recycle) syntax.keepNumbers(spare?.syntax.takeNumbersBuffer() ?? new Int32Array(0), origin);
     this.last = { flat, top, text, syntax };

@@ -452,7 +452,10 @@ export interface Splice {
   suffix: number;
   /** old → new offset shift of the suffix */
   delta: number;
-  /** How the new columns relate to the old ones: for the splice after the next one (`SpliceReuse`). */
+  /**
+   * How the new columns relate to the old ones (`SpliceReuse`): for the splice after the next one,
+   * and for the new tree's numbers of types (`SyntaxTree.keepNumbers`).
+   */
   reuse: SpliceReuse;
 }
 
