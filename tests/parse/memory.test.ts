@@ -124,6 +124,15 @@ describe('reading trees out of the runtime\'s memory', () => {
     // A node whose children are itself: more nodes than the tree has.
     expect(() => walkMemory(fake((u) => { u[2] = 512; u[(512 + 36) / 4] = 1; u[(512 - 8) / 4] = 512; u[(512 + 44) / 4] = 1; }), tables, named, columns(), 0, -1, 8, 0, 1, 0, 8))
       .toThrow(MemoryLayoutError);
+    // One visible leaf under a node that counts three visible descendants, or none: the numbers the
+    // count gives the level are not used up, or run out.
+    const counting = (below: number) => fake((u) => { u[2] = 512; u[(512 + 36) / 4] = 1; u[(512 + 56) / 4] = below; u[(512 - 8) / 4] = 3; });
+    const walk = (below: number) => walkMemory(counting(below), tables, named, columns(), 0, -1, 8, 0, 1, 0, 8);
+    expect(walk(1)).toBe(2);
+    expect(() => walk(3)).toThrow(MemoryLayoutError);
+    expect(() => walk(0)).toThrow(MemoryLayoutError);
+    // A count past the tree's nodes.
+    expect(() => walk(8)).toThrow(MemoryLayoutError);
   });
 
   it('gives each production\'s fields and aliases as the library names them', () => {
