@@ -151,7 +151,12 @@ export const PT003: Rule = {
         if (type !== 'identifier' && type !== 'attribute') return;
         // Only a call whose callee is spelled as some eval()'s receiver can follow it (and not the
         // `.eval()` / `.train()` calls themselves).
+        // No statement's reads to note (a whole-file analysis): a call of anything no `.eval()` /
+        // `.train()` is called on ends here, before its scope is looked up.
+        const noting = facts.reads !== undefined;
+        if (!noting && receivers().size === 0) return;
         const callee = t.textOf(fn);
+        if (!noting && !receivers().has(callee)) return;
         // Only the switches in the call's own scope count: inside a function, those are in the same
         // function, and so in the statement being looked at (nothing to note for the incremental
         // analysis); at module level, any statement's.
