@@ -62,8 +62,8 @@ export function analyzeTree(tree: Tree, source: string, settings: Settings = {},
 }
 
 /** The analysis of a tree already mirrored (see parse/mirror.ts). */
-export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Settings = {}, rules: Rule[] = ALL_RULES): AnalysisResult {
-  const r = analyzeCore(syntax, source, settings, rules);
+export function analyzeSyntax(syntax: SyntaxTree, source: string, settings: Settings = {}, rules: Rule[] = ALL_RULES, spare?: SpareColumns): AnalysisResult {
+  const r = analyzeCore(syntax, source, settings, rules, undefined, undefined, spare);
   return r.skipped ? r : { findings: finishFindings(r.findings, source, syntax.lineStarts()), facts: r.facts };
 }
 

@@ -343,22 +343,22 @@ export function columnDifference(a: FlatTree, b: FlatTree): string | undefined {
   return undefined;
 }
 
-function flattenWithCursor(tree: Tree, library: boolean, ids: boolean, shape: Shape): FlatTree {
+function flattenWithCursor(tree: Tree, library: boolean, ids: boolean, shape: Shape, spare?: ArrayBuffer): FlatTree {
   const root = tree.rootNode;
   const exact = !root.hasError;
-  const f = allocate(Math.max(1, root.descendantCount), ids);
+  const f = allocate(Math.max(1, root.descendantCount), ids, spare);
   f.count = withReader(tree, library, (reader) => walkSubtree(reader, shape, f, 0, -1, exact));
   return f;
 }
 
 /** The whole tree read out of memory; undefined when the memory did not read as a tree. */
-function flattenFromMemory(tree: Tree, tables: LanguageTables, shape: Shape, ids: boolean): FlatTree | undefined {
+function flattenFromMemory(tree: Tree, tables: LanguageTables, shape: Shape, ids: boolean, spare?: ArrayBuffer): FlatTree | undefined {
   const address = treeAddress(tree);
   const count = tree.rootNode.descendantCount;
   // After the last call into the runtime (a call that grows its memory replaces the views).
   const heap = runtimeHeap();
   if (!heap || !address) return undefined;
-  const f = allocate(Math.max(1, count), ids);
+  const f = allocate(Math.max(1, count), ids, spare);
   try {
     f.count = walkMemory(heap, tables, shape.named, f, 0, -1, address,
       rootStartBytes(heap, address), tables.publicType[rootSymbol(heap, address)], 0, count);
@@ -373,12 +373,14 @@ function flattenFromMemory(tree: Tree, tables: LanguageTables, shape: Shape, ids
  * The whole tree in one walk (see `FlatTree`): out of the runtime's memory where that has passed
  * its probe (memory.ts), else with the runtime's cursor. Options for tests: `library` and `cursor`
  * (`WalkOptions`), `ids` records each node's `Node.id`, `plain` asks the cursor everything (no `Shape`).
+ * `spare`: a buffer to lay the columns out in when it is big enough (`bufferOf` columns nothing reads
+ * any more); a new one has room for a slightly bigger tree, to be passed back as `spare` next time.
  */
-export function flatten(tree: Tree, options: WalkOptions & { ids?: boolean; plain?: boolean } = {}): FlatTree {
+export function flatten(tree: Tree, options: WalkOptions & { ids?: boolean; plain?: boolean; spare?: ArrayBuffer } = {}): FlatTree {
   const language = tree.language;
   const tables = options.library || options.cursor || options.plain ? undefined : memoryTablesFor(language);
   if (tables) {
-    const f = flattenFromMemory(tree, tables, shapeOf(language), !!options.ids);
+    const f = flattenFromMemory(tree, tables, shapeOf(language), !!options.ids, options.spare);
     lastWalkMemory = !!f;
     if (f) return f;
     // Memory that did not read as the tree the runtime reports: never again for this language.
@@ -386,7 +388,7 @@ export function flatten(tree: Tree, options: WalkOptions & { ids?: boolean; plai
   }
   lastWalkMemory = false;
   // Named or anonymous is a property of the (alias) symbol: asked once per type, not per node.
-  return flattenWithCursor(tree, !!options.library, !!options.ids, options.plain ? makeShape(language, undefined) : shapeOf(language));
+  return flattenWithCursor(tree, !!options.library, !!options.ids, options.plain ? makeShape(language, undefined) : shapeOf(language), options.spare);
 }
 
 /** The module's children as the tree's walk numbers them: where each starts in the columns, its type and span. */
