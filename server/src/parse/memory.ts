@@ -9,8 +9,11 @@
  *   pointer to heap data, whose children are the `Subtree`s stored just before it.
  * - A child is visible when its own flag says so or its parent's production gives it an alias; an
  *   invisible child with visible children (a hidden rule, a repetition) is looked through.
- * - A node starts where the previous child ended plus its own padding (the first child starts
- *   where its parent does); it ends at its start plus its size.
+ * - The walk takes each node's children from the last to the first, the order in which tree-sitter's
+ *   heap runs downwards (see `walkMemory`). A child ends where the next one starts less that one's
+ *   padding (the last child ends where its parent does); it starts at its end less its size. Its
+ *   number in pre-order is the next one's less its own count of visible descendants, which
+ *   tree-sitter keeps in every subtree.
  * - A child's field comes from its parent's production (the language's field map at the child's
  *   index among the non-extra children), or, for a child of a hidden node, the hidden node's own.
  * - Type ids are the language's public symbols (an alias's, when there is one).
