@@ -150,9 +150,9 @@ export const PT003: Rule = {
         const type = t.typeOf(fn);
         if (type !== 'identifier' && type !== 'attribute') return;
         // Only a call whose callee is spelled as some eval()'s receiver can follow it (and not the
-        // `.eval()` / `.train()` calls themselves).
-        // No statement's reads to note (a whole-file analysis): a call of anything no `.eval()` /
-        // `.train()` is called on ends here, before its scope is looked up.
+        // `.eval()` / `.train()` calls themselves). With no statement's reads to note (a whole-file
+        // analysis), any other call ends here, before its scope is looked up; otherwise
+        // `modeSwitchesOf` notes what the answer depends on.
         const noting = facts.reads !== undefined;
         if (!noting && receivers().size === 0) return;
         const callee = t.textOf(fn);
