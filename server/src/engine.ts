@@ -37,12 +37,16 @@ let oneShotParser: Parser | undefined;
  * in a loop over that file, a collection of the young generation every third analysis or so, while
  * the analysis's own objects were alive, 20 ms each. Kept up to `MAX_SPARE_BYTES`.
  */
-let oneShotSpare: { columns: ArrayBuffer | undefined; facts: SpareColumns } | undefined;
+let oneShotSpare: OneShotSpare | undefined;
 const MAX_SPARE_BYTES = 64 * 1024 * 1024;
+
+interface OneShotSpare { columns: ArrayBuffer | undefined; facts: SpareColumns }
+
+const spareBytes = (s: OneShotSpare) => (s.columns?.byteLength ?? 0) + s.facts.reduce((n, a) => n + a.byteLength, 0);
 
 /** Bytes of buffers the next one-shot analysis can write into (tests). */
 export function oneShotSpareBytes(): number {
-  return (oneShotSpare?.columns?.byteLength ?? 0) + (oneShotSpare?.facts.reduce((n, a) => n + a.byteLength, 0) ?? 0);
+  return oneShotSpare ? spareBytes(oneShotSpare) : 0;
 }
 
 /** Synchronous form: `initParser()` must have completed. */
@@ -59,11 +63,9 @@ export function analyzeTextSync(text: string, settings: Settings = {}, uri = 'fi
     const { findings, skipped, facts } = analyzeSyntax(syntax, doc.text, settings, undefined, spare?.facts);
     // Nothing returned reads the tree or the facts (findings are plain data): both are retired (they
     // read as empty from now on, never as the next file) and their buffers kept for the next file.
-    const columns = bufferOf(syntax.columns);
+    const next: OneShotSpare = { columns: bufferOf(syntax.columns), facts: facts.retire() };
     syntax.retire();
-    const retired = facts.retire();
-    const bytes = (columns?.byteLength ?? 0) + retired.reduce((n, a) => n + a.byteLength, 0);
-    if (bytes <= MAX_SPARE_BYTES) oneShotSpare = { columns, facts: retired };
+    if (spareBytes(next) <= MAX_SPARE_BYTES) oneShotSpare = next;
     return { findings, skipped, hasSyntaxErrors: tree.rootNode.hasError };
   } finally {
     doc.dispose();

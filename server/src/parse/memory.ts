@@ -190,6 +190,13 @@ function growStacks(): void {
   stackNext = g(stackNext); stackFirst = g(stackFirst);
 }
 
+/** The heap data a non-inline `Subtree` at `slot` points to, checked to lie inside memory (`bytes` long). */
+function heapData(u32: Uint32Array, bytes: number, slot: number): number {
+  const ptr = u32[slot >>> 2];
+  if (ptr === 0 || ptr % 4 !== 0 || ptr + 72 > bytes) throw new MemoryLayoutError('a subtree pointer outside memory');
+  return ptr;
+}
+
 /** The production id of the heap subtree at `ptr`. */
 function productionOf(heap: Heap, tables: LanguageTables, ptr: number): number {
   const production = heap.u16[(ptr + HEAP_PRODUCTION_ID) >>> 1];
@@ -209,9 +216,7 @@ function structuralCount(heap: Heap, tables: LanguageTables, ptr: number, produc
   for (let at = ptr - kids * SUBTREE_BYTES; at < ptr; at += SUBTREE_BYTES) {
     const b0 = u8[at];
     if (b0 & INLINE) { if (b0 & INLINE_EXTRA) structural--; continue; }
-    const child = u32[at >>> 2];
-    if (child === 0 || child % 4 !== 0 || child + 72 > u8.length) throw new MemoryLayoutError('a subtree pointer outside memory');
-    if (u8[child + HEAP_FLAGS] & 4) structural--;
+    if (u8[heapData(u32, u8.length, at) + HEAP_FLAGS] & 4) structural--;
   }
   return structural;
 }
@@ -252,8 +257,7 @@ export function walkMemory(
     missing = (b0 & INLINE_MISSING) !== 0;
     size = u8[slot + 7];
   } else {
-    ptr = u32[slot >>> 2];
-    if (ptr === 0 || ptr % 4 !== 0 || ptr + 72 > size8) throw new MemoryLayoutError('a subtree pointer outside memory');
+    ptr = heapData(u32, size8, slot);
     missing = (u8[ptr + HEAP_FLAGS2] & 2) !== 0;
     size = u32[(ptr + HEAP_SIZE_BYTES) >>> 2];
     count = u32[(ptr + HEAP_CHILD_COUNT) >>> 2];
@@ -304,8 +308,7 @@ export function walkMemory(
       padding = u8[at + 6];
       size = u8[at + 7];
     } else {
-      child = u32[at >>> 2];
-      if (child === 0 || child % 4 !== 0 || child + 72 > size8) throw new MemoryLayoutError('a subtree pointer outside memory');
+      child = heapData(u32, size8, at);
       const flags = u8[child + HEAP_FLAGS];
       visible = (flags & 1) !== 0;
       extra = (flags & 4) !== 0;
