@@ -368,7 +368,7 @@ export function walkMemory(
     stackPtr[d] = lPtr; stackCount[d] = lCount; stackChild[d] = lChild; stackStructural[d] = lStructural; stackPos[d] = lPos;
     stackProduction[d] = lProduction; stackNumber[d] = lNumber; stackHidden[d] = lHidden; stackFirst[d] = lFirst;
     stackNext[d] = visibleHere ? lNext : first;
-    if (visibleHere) { lNext = lNext + 1 + below; lNumber = lNext - 1 - below; lHidden = -1; } else { lHidden = fld; }
+    if (visibleHere) { lNumber = lNext; lNext = lNumber + 1 + below; lHidden = -1; } else { lHidden = fld; }
     lFirst = first;
     lPtr = child; lCount = kids; lChild = kids; lPos = end;
     lProduction = productionOf(heap, tables, child);
